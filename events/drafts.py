@@ -1,0 +1,185 @@
+"""Snapshots of an entry's content, used for draft over live and for restoring versions.
+
+A snapshot is a JSON-ready dict holding the versioned fields of an entry, its
+many-to-many choices and the rows of its inline relations (citation links for a
+claim, actor roles for an event)::
+
+    {"fields": {...}, "m2m": {"contradicts": [3, 8]},
+     "inlines": {"citation_links": [{"id": 5, "citation": 2, "quote": "…"}, …]}}
+
+While an entry is live, an edit is stored as a snapshot in ``pending_change`` and
+the row keeps the approved content; approval applies the snapshot to the row.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from .versioning import FOLLOW, WORKFLOW_FIELDS
+
+
+def _content_fields(model):
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name not in WORKFLOW_FIELDS
+    ]
+
+
+def _m2m_fields(model):
+    return [
+        field
+        for field in model._meta.many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+
+
+def _row_fields(model, parent_fk):
+    return [field for field in _content_fields(model) if field.name != parent_fk]
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _inline_relation(model, name):
+    relation = model._meta.get_field(name)
+    return relation.related_model, relation.field.name
+
+
+def _row_data(row, parent_fk):
+    data = {"id": row.pk}
+    for field in _row_fields(type(row), parent_fk):
+        data[field.name] = field.value_from_object(row)
+    return data
+
+
+def snapshot_of(obj):
+    """The entry's content as it stands in the database."""
+    model = type(obj)
+    snapshot = {
+        "fields": {f.name: f.value_from_object(obj) for f in _content_fields(model)},
+        "m2m": {
+            f.name: sorted(getattr(obj, f.name).values_list("pk", flat=True))
+            for f in _m2m_fields(model)
+        },
+        "inlines": {},
+    }
+    for name in FOLLOW.get(model, []):
+        related_model, parent_fk = _inline_relation(model, name)
+        rows = related_model._default_manager.filter(**{parent_fk: obj}).order_by("pk")
+        snapshot["inlines"][name] = [_row_data(row, parent_fk) for row in rows]
+    return _jsonable(snapshot)
+
+
+def snapshot_from_admin_form(form, formsets):
+    """The content an admin change form submitted, without saving any of it."""
+    obj = form.instance
+    model = type(obj)
+    snapshot = {
+        "fields": {f.name: f.value_from_object(obj) for f in _content_fields(model)},
+        "m2m": {
+            f.name: sorted(item.pk for item in form.cleaned_data.get(f.name, []))
+            for f in _m2m_fields(model)
+            if f.name in form.cleaned_data
+        },
+        "inlines": {},
+    }
+    for name in FOLLOW.get(model, []):
+        related_model, parent_fk = _inline_relation(model, name)
+        formset = next((fs for fs in formsets if fs.model is related_model), None)
+        if formset is None:
+            continue
+        rows = []
+        for inline_form in formset.forms:
+            if formset.can_delete and formset._should_delete_form(inline_form):
+                continue
+            if inline_form.instance.pk is None and not inline_form.has_changed():
+                continue
+            rows.append(_row_data(inline_form.instance, parent_fk))
+        snapshot["inlines"][name] = rows
+    return _jsonable(snapshot)
+
+
+def _stored_fields(version):
+    # Read the stored JSON directly rather than through Django's deserializer, which
+    # fails on data that no longer matches the model ("incompatible version data").
+    return json.loads(version.serialized_data)[0]["fields"]
+
+
+def snapshot_from_version(version):
+    """The content a django-reversion version recorded, with its followed rows.
+
+    Fields the model no longer has are skipped and fields it gained since are left
+    out (so they keep their current value): versions stored before a migration
+    still show, compare and restore.
+    """
+    model = version._model
+    stored = _stored_fields(version)
+    snapshot = {
+        "fields": {f.name: stored[f.name] for f in _content_fields(model) if f.name in stored},
+        "m2m": {f.name: sorted(stored[f.name]) for f in _m2m_fields(model) if f.name in stored},
+        "inlines": {},
+    }
+    for name in FOLLOW.get(model, []):
+        related_model, parent_fk = _inline_relation(model, name)
+        row_versions = version.revision.version_set.filter(
+            content_type__app_label=related_model._meta.app_label,
+            content_type__model=related_model._meta.model_name,
+        )
+        rows = []
+        for row_version in row_versions:
+            row_fields = _stored_fields(row_version)
+            if str(row_fields.get(parent_fk)) != str(version.object_id):
+                continue
+            row = {"id": int(row_version.object_id)}
+            row.update(
+                (f.name, row_fields[f.name])
+                for f in _row_fields(related_model, parent_fk)
+                if f.name in row_fields
+            )
+            rows.append(row)
+        snapshot["inlines"][name] = sorted(rows, key=lambda row: row["id"])
+    return _jsonable(snapshot)
+
+
+def apply_snapshot(obj, snapshot):
+    """Write a snapshot's content to the entry's row and its inline rows."""
+    model = type(obj)
+    for name, value in snapshot["fields"].items():
+        try:
+            field = model._meta.get_field(name)
+        except models.FieldDoesNotExist:
+            continue
+        setattr(obj, field.attname, field.to_python(value))
+    obj.full_clean(exclude=[f.name for f in model._meta.fields if f.name in WORKFLOW_FIELDS])
+    obj.save()
+    for name, pks in snapshot["m2m"].items():
+        getattr(obj, name).set(pks)
+    for name, rows in snapshot["inlines"].items():
+        related_model, parent_fk = _inline_relation(model, name)
+        existing = related_model._default_manager.filter(**{parent_fk: obj})
+        kept_ids = [row["id"] for row in rows if row.get("id")]
+        # Delete first so that a row re-added under a new id meets no unique constraint.
+        for stale in existing.exclude(pk__in=kept_ids):
+            stale.delete()
+        current = {row.pk: row for row in existing}
+        for data in rows:
+            row = current.get(data.get("id")) or related_model(**{parent_fk: obj})
+            for field in _row_fields(related_model, parent_fk):
+                if field.name in data:
+                    setattr(row, field.attname, field.to_python(data[field.name]))
+            row.save()
+
+
+def preview(obj, snapshot):
+    """An unsaved copy of the entry with the snapshot's fields, for previews."""
+    copy = type(obj)._default_manager.get(pk=obj.pk)
+    for name, value in snapshot["fields"].items():
+        try:
+            field = copy._meta.get_field(name)
+        except models.FieldDoesNotExist:
+            continue
+        setattr(copy, field.attname, field.to_python(value))
+    return copy

@@ -1,0 +1,251 @@
+"""Admin support shared by the reviewed models: workflow buttons, draft over live,
+edit conflicts, status badges and bulk actions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+
+from . import drafts, workflow
+from .models import Status, Transition
+
+STATUS_COLOURS = {
+    Status.DRAFT: "#595959",
+    Status.IN_REVIEW: "#8a5300",
+    Status.CHANGES_REQUESTED: "#a4262c",
+    Status.APPROVED: "#146c2e",
+    Status.WITHDRAWN: "#333",
+}
+
+
+def edit_token(obj):
+    """What an editor saw when opening the form; a different value on save means a conflict."""
+    return obj.updated_at.isoformat() if obj.pk and obj.updated_at else ""
+
+
+class ReviewableForm(forms.ModelForm):
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_token"].initial = edit_token(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+            if self.data.get(self.add_prefix("edit_token"), "") != edit_token(current):
+                editor = current.last_edited_by or _("someone else")
+                raise ValidationError(
+                    _(
+                        "%(editor)s changed this entry after you opened it. Your changes were "
+                        "not saved: open the entry again to see the current version, then "
+                        "redo your edit."
+                    ),
+                    params={"editor": editor},
+                    code="edit_conflict",
+                )
+        return cleaned
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("review status")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            *Status.choices,
+            ("pending", _("Published, with a pending change")),
+            ("live", _("Published")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "pending":
+            return queryset.filter(is_live=True, pending_change__isnull=False)
+        if value == "live":
+            return queryset.filter(is_live=True)
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class ReviewableAdmin(VersionAdmin):
+    form = ReviewableForm
+    change_form_template = "admin/review_change_form.html"
+    review_fields = (
+        "status_badge",
+        "is_live",
+        "last_edited_by",
+        "last_edited_at",
+        "first_published_at",
+        "last_reviewed_by",
+        "last_reviewed_at",
+        "correction_note",
+    )
+    actions = ["submit_selected", "approve_selected"]
+
+    # Change lists
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        label = obj.get_status_display()
+        if obj.is_live and obj.status != Status.APPROVED:
+            label = _("Published · %(status)s") % {"status": label}
+        return format_html(
+            '<span class="status-badge" style="background:{};color:#fff;padding:2px 6px;'
+            'border-radius:3px;white-space:nowrap">{}</span>',
+            STATUS_COLOURS[obj.status],
+            label,
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.review_fields)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets:
+            return [*fieldsets, (_("Review"), {"fields": self.review_fields})]
+        return fieldsets
+
+    def has_delete_permission(self, request, obj=None):
+        # Published content is withdrawn, not deleted; a superuser's delete stays recoverable.
+        if obj is not None and obj.is_live and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # Saving: content that is not live is saved; live content gets a pending change.
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.is_live:
+            return
+        workflow.prepare_edit(obj, by=request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        if change and obj.is_live:
+            workflow.save_pending_change(
+                obj, drafts.snapshot_from_admin_form(form, formsets), by=request.user
+            )
+            messages.info(
+                request,
+                _("Your edit is saved as a pending change: the public keeps seeing the approved "
+                  "version until a reviewer approves it."),
+            )
+            return
+        super().save_related(request, form, formsets, change)
+
+    # The change form: pending change, transition buttons and log.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context = {**(extra_context or {}), **self.review_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def review_context(self, request, obj):
+        from .history import snapshot_diff
+
+        pending_diff = None
+        if obj.pending_change is not None:
+            pending_diff = snapshot_diff(type(obj), drafts.snapshot_of(obj), obj.pending_change)
+        return {
+            "review_actions": workflow.available_actions(obj, request.user),
+            "review_refusal": workflow.refusal(workflow.APPROVE, obj, request.user)
+            if obj.status == Status.IN_REVIEW
+            else None,
+            "transitions": Transition.objects.filter(
+                content_type__app_label=obj._meta.app_label,
+                content_type__model=obj._meta.model_name,
+                object_id=str(obj.pk),
+            ).select_related("user"),
+            "pending_diff": pending_diff,
+            "transition_url": reverse(
+                f"admin:{obj._meta.app_label}_{obj._meta.model_name}_transition", args=[obj.pk]
+            ),
+        }
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="%s_%s_transition" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        name = request.POST.get("action", "")
+        comment = request.POST.get("comment", "").strip()
+        try:
+            if name == "discard":
+                workflow.discard_pending_change(obj, by=request.user, comment=comment)
+            elif name == workflow.APPROVE.name:
+                workflow.approve(
+                    obj,
+                    by=request.user,
+                    comment=comment,
+                    correction_note=request.POST.get("correction_note", ""),
+                )
+            elif name in workflow.ACTIONS:
+                getattr(workflow, name)(obj, by=request.user, comment=comment)
+            else:
+                raise workflow.TransitionError(_("Unknown action."))
+        except workflow.TransitionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            obj.refresh_from_db()
+            self.message_user(
+                request,
+                _("“%(entry)s” is now %(status)s.")
+                % {"entry": obj, "status": obj.get_status_display().lower()},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        )
+
+    # Bulk actions run each entry through the same checks as the buttons.
+
+    def _bulk(self, request, queryset, action):
+        done, refused = 0, []
+        for obj in queryset:
+            try:
+                getattr(workflow, action.name)(obj, by=request.user)
+                done += 1
+            except workflow.TransitionError as error:
+                refused.append(str(error))
+        if done:
+            self.message_user(
+                request,
+                _("%(action)s: %(count)d entries.") % {"action": action.label, "count": done},
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+    @admin.action(description=_("Submit selected entries for review"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.SUBMIT)
+
+    @admin.action(description=_("Approve selected entries"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, workflow.APPROVE)
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.approve_{self.opts.model_name}")
