@@ -29,9 +29,7 @@ def _content_fields(model):
 
 def _m2m_fields(model):
     return [
-        field
-        for field in model._meta.many_to_many
-        if field.remote_field.through._meta.auto_created
+        field for field in model._meta.many_to_many if field.remote_field.through._meta.auto_created
     ]
 
 

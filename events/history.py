@@ -37,6 +37,12 @@ def _display(field, value):
     return str(value)
 
 
+def _describe_pks(field, pks):
+    if field is None:
+        return ", ".join(map(str, sorted(pks)))
+    return "; ".join(str(obj) for obj in field.related_model._default_manager.filter(pk__in=pks))
+
+
 def _row_label(model, row):
     described = [
         _display(model._meta.get_field(name), value)
@@ -66,20 +72,16 @@ def snapshot_diff(model, old, new):
         if before == after:
             continue
         field = _field(model, name)
-        related = field.related_model._default_manager if field else None
-        describe = (
-            (lambda pks: "; ".join(str(o) for o in related.filter(pk__in=pks)))
-            if related is not None
-            else (lambda pks: ", ".join(map(str, sorted(pks))))
-        )
         changes.append(
             {
                 "label": str(field.verbose_name) if field else name,
-                "diff": word_diff(describe(before), describe(after)),
+                "diff": word_diff(_describe_pks(field, before), _describe_pks(field, after)),
             }
         )
     for name in sorted(set(old["inlines"]) | set(new["inlines"])):
-        changes.extend(_inline_changes(model, name, old["inlines"].get(name, []), new["inlines"].get(name, [])))
+        changes.extend(
+            _inline_changes(model, name, old["inlines"].get(name, []), new["inlines"].get(name, []))
+        )
     return changes
 
 
@@ -93,16 +95,29 @@ def _inline_changes(model, name, old_rows, new_rows):
     for row in new_rows:
         before = old_by_id.get(row.get("id"))
         if before is None:
-            changes.append({"label": _("%(row)s added") % {"row": label},
-                            "diff": word_diff("", _row_label(related_model, row))})
+            changes.append(
+                {
+                    "label": _("%(row)s added") % {"row": label},
+                    "diff": word_diff("", _row_label(related_model, row)),
+                }
+            )
         elif before != row:
-            changes.append({"label": _("%(row)s changed") % {"row": label},
-                            "diff": word_diff(_row_label(related_model, before),
-                                              _row_label(related_model, row))})
+            changes.append(
+                {
+                    "label": _("%(row)s changed") % {"row": label},
+                    "diff": word_diff(
+                        _row_label(related_model, before), _row_label(related_model, row)
+                    ),
+                }
+            )
     for row_id, row in old_by_id.items():
         if row_id not in new_ids:
-            changes.append({"label": _("%(row)s removed") % {"row": label},
-                            "diff": word_diff(_row_label(related_model, row), "")})
+            changes.append(
+                {
+                    "label": _("%(row)s removed") % {"row": label},
+                    "diff": word_diff(_row_label(related_model, row), ""),
+                }
+            )
     return changes
 
 

@@ -9,7 +9,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-CONTENT_LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic")), ("", _("Unknown"))]
+CONTENT_LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+    ("", _("Unknown")),
+]
 
 
 def split_lines(text):
@@ -64,7 +69,9 @@ class Reviewable(models.Model):
         related_name="+",
         help_text=_("Author of the latest version; they cannot approve it."),
     )
-    last_edited_at = models.DateTimeField(_("last edited at"), null=True, blank=True, editable=False)
+    last_edited_at = models.DateTimeField(
+        _("last edited at"), null=True, blank=True, editable=False
+    )
     first_published_at = models.DateTimeField(
         _("first published at"), null=True, blank=True, editable=False
     )
@@ -117,7 +124,9 @@ class ActorQuerySet(models.QuerySet):
     def public(self):
         """Actors named by at least one public event or public claim."""
         return self.filter(
-            Exists(EventActor.objects.filter(actor=OuterRef("pk"), event__in=Event.objects.public()))
+            Exists(
+                EventActor.objects.filter(actor=OuterRef("pk"), event__in=Event.objects.public())
+            )
             | Exists(Claim.objects.public().filter(claimant_actor=OuterRef("pk")))
         )
 
@@ -309,7 +318,9 @@ class Event(Reviewable):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    event_type = models.CharField(_("event type"), max_length=30, choices=Type.choices, db_index=True)
+    event_type = models.CharField(
+        _("event type"), max_length=30, choices=Type.choices, db_index=True
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),
@@ -425,7 +436,9 @@ class Claim(Reviewable):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="claims"
     )
-    text = models.TextField(_("claim"), help_text=_("The attributed statement, in the editors' words."))
+    text = models.TextField(
+        _("claim"), help_text=_("The attributed statement, in the editors' words.")
+    )
     claimant_actor = models.ForeignKey(
         Actor,
         verbose_name=_("claimant"),
@@ -439,14 +452,22 @@ class Claim(Reviewable):
         _("claimant label"),
         max_length=200,
         blank=True,
-        help_text=_('Who makes the claim when it is not an actor: "medical sources", "a local official".'),
+        help_text=_(
+            'Who makes the claim when it is not an actor: "medical sources", "a local official".'
+        ),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
     figure_low = models.PositiveIntegerField(
-        _("figure (low)"), null=True, blank=True, help_text=_('The lowest figure claimed; "at least 10" is 10.')
+        _("figure (low)"),
+        null=True,
+        blank=True,
+        help_text=_('The lowest figure claimed; "at least 10" is 10.'),
     )
     figure_high = models.PositiveIntegerField(
-        _("figure (high)"), null=True, blank=True, help_text=_("The highest figure claimed, if a range.")
+        _("figure (high)"),
+        null=True,
+        blank=True,
+        help_text=_("The highest figure claimed, if a range."),
     )
     figure_unit = models.CharField(
         _("unit"), max_length=100, blank=True, help_text=_('What is counted: "civilians killed".')
@@ -537,7 +558,9 @@ class Claim(Reviewable):
         if not self.claimant_actor_id and not self.claimant_label.strip():
             errors["claimant_label"] = _("Name the claimant: pick an actor or write a label.")
         if self.figure_high is not None and self.figure_low is None:
-            errors["figure_low"] = _("Give the low figure of the range (equal to the high one if single).")
+            errors["figure_low"] = _(
+                "Give the low figure of the range (equal to the high one if single)."
+            )
         if (
             self.figure_low is not None
             and self.figure_high is not None
@@ -590,7 +613,9 @@ class ClaimCitation(models.Model):
         verbose_name_plural = _("citations of the claim")
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["claim", "citation"], name="events_claimcitation_unique")
+            models.UniqueConstraint(
+                fields=["claim", "citation"], name="events_claimcitation_unique"
+            )
         ]
 
     def __str__(self):
@@ -598,7 +623,9 @@ class ClaimCitation(models.Model):
 
     def clean(self):
         if self.translation.strip() and not self.quote.strip():
-            raise ValidationError({"quote": _("A translation needs the quoted passage it translates.")})
+            raise ValidationError(
+                {"quote": _("A translation needs the quoted passage it translates.")}
+            )
 
 
 class Transition(models.Model):
@@ -625,7 +652,11 @@ class Transition(models.Model):
         verbose_name = _("review transition")
         verbose_name_plural = _("review transitions")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="events_transition_object")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="events_transition_object")
+        ]
 
     def __str__(self):
-        return f"{self.object_repr}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        return (
+            f"{self.object_repr}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )

@@ -135,8 +135,10 @@ class ReviewableAdmin(VersionAdmin):
             )
             messages.info(
                 request,
-                _("Your edit is saved as a pending change: the public keeps seeing the approved "
-                  "version until a reviewer approves it."),
+                _(
+                    "Your edit is saved as a pending change: the public keeps seeing the approved "
+                    "version until a reviewer approves it."
+                ),
             )
             return
         super().save_related(request, form, formsets, change)
@@ -177,7 +179,7 @@ class ReviewableAdmin(VersionAdmin):
             path(
                 "<path:object_id>/transition/",
                 self.admin_site.admin_view(self.transition_view),
-                name="%s_%s_transition" % info,
+                name="{}_{}_transition".format(*info),
             ),
             *super().get_urls(),
         ]

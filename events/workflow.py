@@ -242,7 +242,9 @@ def discard_pending_change(obj, *, by, comment=""):
 def restore(obj, snapshot, *, by, comment=""):
     """Bring back earlier content: as a pending change if the entry is live, at once if not."""
     if obj.is_live:
-        save_pending_change(obj, snapshot, by=by, comment=comment or _("Restored an earlier version"))
+        save_pending_change(
+            obj, snapshot, by=by, comment=comment or _("Restored an earlier version")
+        )
         return
     with transaction.atomic(), reversion.create_revision(atomic=False):
         prepare_edit(obj, by=by)
@@ -255,7 +257,12 @@ def reviewers():
     perms = Q(groups__permissions__codename__startswith="approve_") | Q(
         user_permissions__codename__startswith="approve_"
     )
-    return get_user_model().objects.filter(is_active=True).filter(perms | Q(is_superuser=True)).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(perms | Q(is_superuser=True))
+        .distinct()
+    )
 
 
 def _notify(transition, entry):

@@ -34,7 +34,10 @@ class Source(models.Model):
         _("country"), max_length=2, blank=True, help_text=_("ISO 3166 code: FR, ML, US…")
     )
     language = models.CharField(
-        _("language"), max_length=5, choices=CONTENT_LANGUAGES, blank=True,
+        _("language"),
+        max_length=5,
+        choices=CONTENT_LANGUAGES,
+        blank=True,
         help_text=_("The language the source mostly publishes in."),
     )
     is_party = models.BooleanField(
@@ -109,11 +112,16 @@ class Citation(Reviewable):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     title = models.CharField(_("title"), max_length=400)
     url = models.URLField(
-        _("URL"), max_length=500, blank=True,
+        _("URL"),
+        max_length=500,
+        blank=True,
         help_text=_("Leave empty when the reference gives only title, outlet and date."),
     )
     author = models.CharField(
-        _("author"), max_length=300, blank=True, help_text=_('"Surname, Given"; several separated by ";"')
+        _("author"),
+        max_length=300,
+        blank=True,
+        help_text=_('"Surname, Given"; several separated by ";"'),
     )
     published_on = models.DateField(_("published on"), null=True, blank=True, db_index=True)
     published_precision = models.CharField(
