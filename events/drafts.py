@@ -71,8 +71,12 @@ def snapshot_of(obj):
     return _jsonable(snapshot)
 
 
-def snapshot_from_admin_form(form, formsets):
-    """The content an admin change form submitted, without saving any of it."""
+def snapshot_from_admin_form(form, formsets, previous=None):
+    """The content an admin change form submitted, without saving any of it.
+
+    The form's inlines show the published rows; where the editor left them untouched,
+    the rows of the ``previous`` pending change are kept rather than silently reset.
+    """
     obj = form.instance
     model = type(obj)
     snapshot = {
@@ -88,6 +92,9 @@ def snapshot_from_admin_form(form, formsets):
         related_model, parent_fk = _inline_relation(model, name)
         formset = next((fs for fs in formsets if fs.model is related_model), None)
         if formset is None:
+            continue
+        if previous is not None and name in previous["inlines"] and not formset.has_changed():
+            snapshot["inlines"][name] = previous["inlines"][name]
             continue
         rows = []
         for inline_form in formset.forms:
@@ -145,12 +152,7 @@ def snapshot_from_version(version):
 def apply_snapshot(obj, snapshot):
     """Write a snapshot's content to the entry's row and its inline rows."""
     model = type(obj)
-    for name, value in snapshot["fields"].items():
-        try:
-            field = model._meta.get_field(name)
-        except models.FieldDoesNotExist:
-            continue
-        setattr(obj, field.attname, field.to_python(value))
+    apply_fields(obj, snapshot)
     obj.full_clean(exclude=[f.name for f in model._meta.fields if f.name in WORKFLOW_FIELDS])
     obj.save()
     for name, pks in snapshot["m2m"].items():
@@ -171,13 +173,17 @@ def apply_snapshot(obj, snapshot):
             row.save()
 
 
-def preview(obj, snapshot):
-    """An unsaved copy of the entry with the snapshot's fields, for previews."""
-    copy = type(obj)._default_manager.get(pk=obj.pk)
+def apply_fields(obj, snapshot):
+    """Set the snapshot's field values on ``obj`` in memory, without saving."""
     for name, value in snapshot["fields"].items():
         try:
-            field = copy._meta.get_field(name)
+            field = obj._meta.get_field(name)
         except models.FieldDoesNotExist:
             continue
-        setattr(copy, field.attname, field.to_python(value))
-    return copy
+        setattr(obj, field.attname, field.to_python(value))
+    return obj
+
+
+def preview(obj, snapshot):
+    """An unsaved copy of the entry with the snapshot's fields, for previews."""
+    return apply_fields(type(obj)._default_manager.get(pk=obj.pk), snapshot)

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from . import drafts, workflow
-from .models import Status, Transition
+from .history import snapshot_diff
+from .history_admin import ReviewableHistoryMixin, transitions_for
+from .models import Status
 
 STATUS_COLOURS = {
     Status.DRAFT: "#595959",
@@ -75,7 +77,7 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReviewableAdmin(VersionAdmin):
+class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     form = ReviewableForm
     change_form_template = "admin/review_change_form.html"
     review_fields = (
@@ -130,8 +132,9 @@ class ReviewableAdmin(VersionAdmin):
     def save_related(self, request, form, formsets, change):
         obj = form.instance
         if change and obj.is_live:
+            previous = type(obj)._default_manager.get(pk=obj.pk).pending_change
             workflow.save_pending_change(
-                obj, drafts.snapshot_from_admin_form(form, formsets), by=request.user
+                obj, drafts.snapshot_from_admin_form(form, formsets, previous), by=request.user
             )
             messages.info(
                 request,
@@ -145,6 +148,14 @@ class ReviewableAdmin(VersionAdmin):
 
     # The change form: pending change, transition buttons and log.
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        # Editors continue from the pending change, not from the published version.
+        editing = request.resolver_match and request.resolver_match.url_name.endswith("_change")
+        if obj is not None and obj.pending_change is not None and editing:
+            drafts.apply_fields(obj, obj.pending_change)
+        return obj
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
@@ -152,21 +163,18 @@ class ReviewableAdmin(VersionAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def review_context(self, request, obj):
-        from .history import snapshot_diff
-
         pending_diff = None
         if obj.pending_change is not None:
-            pending_diff = snapshot_diff(type(obj), drafts.snapshot_of(obj), obj.pending_change)
+            published = type(obj)._default_manager.get(pk=obj.pk)
+            pending_diff = snapshot_diff(
+                type(obj), drafts.snapshot_of(published), obj.pending_change
+            )
         return {
             "review_actions": workflow.available_actions(obj, request.user),
             "review_refusal": workflow.refusal(workflow.APPROVE, obj, request.user)
             if obj.status == Status.IN_REVIEW
             else None,
-            "transitions": Transition.objects.filter(
-                content_type__app_label=obj._meta.app_label,
-                content_type__model=obj._meta.model_name,
-                object_id=str(obj.pk),
-            ).select_related("user"),
+            "transitions": transitions_for(obj),
             "pending_diff": pending_diff,
             "transition_url": reverse(
                 f"admin:{obj._meta.app_label}_{obj._meta.model_name}_transition", args=[obj.pk]

@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Revision
 
-from events.models import Claim, Event, Status
+from events.models import Claim, Event, Status, Transition
 from sources.models import Citation
+
+from .forms import AuditFilterForm
 
 REVIEWED_MODELS = (Event, Claim, Citation)
 
@@ -17,6 +22,7 @@ class KidalAdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("review-queue/", self.admin_view(self.review_queue_view), name="review_queue"),
+            path("audit/", self.admin_view(self.audit_view), name="audit"),
             *super().get_urls(),
         ]
 
@@ -54,3 +60,43 @@ class KidalAdminSite(admin.AdminSite):
             "sections": sections,
         }
         return TemplateResponse(request, "admin/review_queue.html", context)
+
+    def audit_view(self, request):
+        """Recent versions and review steps across the site, for staff who can read the log."""
+        if not request.user.has_perm("events.view_transition"):
+            raise PermissionDenied
+        form = AuditFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        kind = filters.get("kind") or "revisions"
+        if kind == "transitions":
+            entries = Transition.objects.select_related("user", "content_type")
+            date_field, user_field = "created_at", "user"
+            if filters.get("model"):
+                entries = entries.filter(content_type=filters["model"])
+        else:
+            entries = Revision.objects.select_related("user").prefetch_related(
+                "version_set__content_type"
+            )
+            date_field, user_field = "date_created", "user"
+            if filters.get("model"):
+                entries = entries.filter(version__content_type=filters["model"]).distinct()
+        if filters.get("user"):
+            entries = entries.filter(**{user_field: filters["user"]})
+        if filters.get("date_from"):
+            entries = entries.filter(**{f"{date_field}__date__gte": filters["date_from"]})
+        if filters.get("date_to"):
+            entries = entries.filter(**{f"{date_field}__date__lte": filters["date_to"]})
+        page = Paginator(entries.order_by(f"-{date_field}", "-pk"), 50).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            **self.each_context(request),
+            "title": _("Audit log"),
+            "form": form,
+            "kind": kind,
+            "page": page,
+            "query": query.urlencode(),
+        }
+        return TemplateResponse(request, "admin/audit.html", context)

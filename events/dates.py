@@ -1,0 +1,72 @@
+"""Dates as the sources give them: a day, a night, a part of a month or a month."""
+
+from datetime import timedelta
+
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
+
+def _day_month(value):
+    return dateformat.format(value, "j F")
+
+
+def _full(value):
+    return dateformat.format(value, "j F Y")
+
+
+def _month(value):
+    return dateformat.format(value, "F Y")
+
+
+def part_of_month(value):
+    """Early, mid or late in the month, from the day."""
+    if value.day <= 10:
+        return _("early %(month)s") % {"month": _month(value)}
+    if value.day <= 20:
+        return _("mid-%(month)s") % {"month": _month(value)}
+    return _("late %(month)s") % {"month": _month(value)}
+
+
+def _day_range(start, end):
+    if start.year != end.year:
+        return f"{_full(start)} – {_full(end)}"
+    if start.month != end.month:
+        return f"{_day_month(start)} – {_full(end)}"
+    return f"{start.day}–{_full(end)}"
+
+
+def format_period(start, end=None, precision="day"):
+    """"night of 11–12 October 2023", "late October 2023", "2 October – 20 December 2023"."""
+    if start is None:
+        return ""
+    if end == start:
+        end = None
+    if precision == "night":
+        following = end or start + timedelta(days=1)
+        return _("night of %(dates)s") % {"dates": _day_range(start, following)}
+    if precision == "approximate":
+        first = part_of_month(start)
+        if end is None:
+            return first
+        return f"{first} – {part_of_month(end)}"
+    if precision == "month":
+        if end is None or (end.year, end.month) == (start.year, start.month):
+            return _month(start)
+        if end.year == start.year:
+            return f"{dateformat.format(start, 'F')}–{_month(end)}"
+        return f"{_month(start)} – {_month(end)}"
+    if end is None:
+        return _full(start)
+    return _day_range(start, end)
+
+
+def event_period(event):
+    return format_period(event.start_date, event.end_date, event.date_precision)
+
+
+def citation_date(citation):
+    if citation.published_on is None:
+        return ""
+    if citation.published_precision == "month":
+        return _month(citation.published_on)
+    return _full(citation.published_on)
