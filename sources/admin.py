@@ -1,9 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
+from events.models import Status
 from events.review_admin import ReviewableAdmin, StatusFilter
 
+from .forms import ReferenceListForm
+from .importing import ImportResult, apply_import, plan_import
 from .models import Citation, Source
 
 
@@ -29,3 +37,59 @@ class CitationAdmin(ReviewableAdmin):
         (_("Dates"), {"fields": [("published_on", "published_precision"), "accessed_on"]}),
         (_("Where to find it"), {"fields": ["url", ("archive_url", "archived_on")]}),
     ]
+
+    # Keeps django-reversion's "Recover deleted citations" link and adds "Import references".
+    change_list_template = "admin/sources/citation/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_references_view),
+                name="sources_citation_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_references_view(self, request):
+        """Paste a reference list, preview it line by line, then confirm the import."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ReferenceListForm(request.POST or None)
+        plan = None
+        if form.is_valid():
+            text = form.cleaned_data["references"]
+            if "import" in request.POST:
+                try:
+                    result = apply_import(text, by=request.user)
+                except IntegrityError:
+                    self.message_user(
+                        request,
+                        _(
+                            "Sources or citations changed during the import. Nothing was saved: "
+                            "preview the list again."
+                        ),
+                        messages.ERROR,
+                    )
+                else:
+                    self.message_user(request, result.summary(), messages.SUCCESS)
+                    if result.unparsed:
+                        lines = ", ".join(str(line.line_number) for line in result.unparsed)
+                        self.message_user(
+                            request,
+                            _("Not imported (listed in the preview): lines %(lines)s.")
+                            % {"lines": lines},
+                            messages.WARNING,
+                        )
+                    changelist = reverse("admin:sources_citation_changelist")
+                    return HttpResponseRedirect(f"{changelist}?review={Status.DRAFT}")
+            plan = plan_import(text)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import references"),
+            "form": form,
+            "plan": plan,
+            "preview": ImportResult.of(plan) if plan else None,
+        }
+        return TemplateResponse(request, "admin/sources/citation/import_references.html", context)

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from events import drafts, workflow
 from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Status
@@ -46,7 +47,11 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with known passwords while DEBUG is off."
             )
         data = json.loads(Path(options["file"]).read_text(encoding="utf-8"))
-        with transaction.atomic():
+        # Review notifications for demo content would only flood the console.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             users = self.create_accounts()
             self.editor, self.reviewer = users["editor"], users["reviewer"]
             self.created = {
