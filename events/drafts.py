@@ -74,8 +74,9 @@ def snapshot_of(obj):
 def snapshot_from_admin_form(form, formsets, previous=None):
     """The content an admin change form submitted, without saving any of it.
 
-    The form's inlines show the published rows; where the editor left them untouched,
-    the rows of the ``previous`` pending change are kept rather than silently reset.
+    The form's inlines show the published rows. When a ``previous`` pending change
+    exists, rows the editor left untouched keep their pending form (or stay removed),
+    and rows that change added are kept: an editor never drops what they could not see.
     """
     obj = form.instance
     model = type(obj)
@@ -93,16 +94,23 @@ def snapshot_from_admin_form(form, formsets, previous=None):
         formset = next((fs for fs in formsets if fs.model is related_model), None)
         if formset is None:
             continue
-        if previous is not None and name in previous["inlines"] and not formset.has_changed():
-            snapshot["inlines"][name] = previous["inlines"][name]
-            continue
+        pending_rows = None
+        if previous is not None and name in previous["inlines"]:
+            pending_rows = {row.get("id"): row for row in previous["inlines"][name]}
         rows = []
         for inline_form in formset.forms:
             if formset.can_delete and formset._should_delete_form(inline_form):
                 continue
-            if inline_form.instance.pk is None and not inline_form.has_changed():
+            row_id = inline_form.instance.pk
+            if row_id is None and not inline_form.has_changed():
+                continue
+            if pending_rows is not None and row_id is not None and not inline_form.has_changed():
+                if row_id in pending_rows:
+                    rows.append(pending_rows[row_id])
                 continue
             rows.append(_row_data(inline_form.instance, parent_fk))
+        if pending_rows is not None:
+            rows.extend(row for row in previous["inlines"][name] if not row.get("id"))
         snapshot["inlines"][name] = rows
     return _jsonable(snapshot)
 

@@ -21,6 +21,16 @@ def split_lines(text):
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def ancestors(obj):
+    """The chain of parents above ``obj``, stopping at the first repeat."""
+    seen = set()
+    ancestor = obj.parent
+    while ancestor is not None and ancestor.pk not in seen:
+        seen.add(ancestor.pk)
+        yield ancestor
+        ancestor = ancestor.parent
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
@@ -184,11 +194,9 @@ class Actor(models.Model):
         return split_lines(self.aliases)
 
     def clean(self):
-        ancestor = self.parent
-        while ancestor is not None:
+        for ancestor in ancestors(self):
             if ancestor.pk == self.pk:
                 raise ValidationError({"parent": _("An actor cannot be part of itself.")})
-            ancestor = ancestor.parent
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -366,12 +374,8 @@ class Event(Reviewable):
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date cannot be before the start date.")
-        ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk:
-                errors["parent"] = _("An event cannot be part of itself.")
-                break
-            ancestor = ancestor.parent
+        if any(ancestor.pk == self.pk for ancestor in ancestors(self)):
+            errors["parent"] = _("An event cannot be part of itself.")
         if errors:
             raise ValidationError(errors)
 

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -79,6 +80,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     form = ReviewableForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/review_change_form.html"
     review_fields = (
         "status_badge",
@@ -126,8 +128,11 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     def save_model(self, request, obj, form, change):
         if change and obj.is_live:
             return
-        workflow.prepare_edit(obj, by=request.user)
-        super().save_model(request, obj, form, change)
+        workflow.save_edit(
+            obj,
+            by=request.user,
+            save=lambda: super(ReviewableAdmin, self).save_model(request, obj, form, change),
+        )
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance
@@ -136,6 +141,9 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             workflow.save_pending_change(
                 obj, drafts.snapshot_from_admin_form(form, formsets, previous), by=request.user
             )
+            for formset in formsets:
+                # Nothing was saved; the admin's change message reads these lists.
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             messages.info(
                 request,
                 _(

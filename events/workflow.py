@@ -12,6 +12,7 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -129,7 +130,10 @@ def _perform(action, obj, by, comment, change_state):
             raise TransitionError(reason)
         from_status = entry.status
         with reversion.create_revision(atomic=False):
-            change_state(entry)
+            try:
+                change_state(entry)
+            except ValidationError as error:
+                raise TransitionError(" ".join(error.messages)) from error
             entry.status = action.target
             entry.save()
             reversion.set_user(by)
@@ -197,10 +201,24 @@ def prepare_edit(obj, *, by):
         obj.status = Status.DRAFT
 
 
+def save_edit(obj, *, by, save=None, comment=""):
+    """Save an edit of an entry that is not live; editing a withdrawn entry makes it a draft."""
+    if obj.pk and not has_permission(by, obj, "change"):
+        raise TransitionError(_("You do not have permission to change this entry."))
+    from_status = obj.status
+    with transaction.atomic():
+        prepare_edit(obj, by=by)
+        (save or obj.save)()
+        if obj.status != from_status:
+            _log(obj, "edit", from_status, by, comment or _("Edited the withdrawn entry"))
+
+
 def save_pending_change(obj, snapshot, *, by, comment=""):
     """Store an edit of live content for review, leaving the public version untouched."""
     if not obj.is_live:
         raise TransitionError(_("Only published entries keep edits as pending changes."))
+    if not has_permission(by, obj, "change"):
+        raise TransitionError(_("You do not have permission to change this entry."))
     with transaction.atomic():
         entry = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         from_status = entry.status
@@ -246,11 +264,11 @@ def restore(obj, snapshot, *, by, comment=""):
             obj, snapshot, by=by, comment=comment or _("Restored an earlier version")
         )
         return
+    comment = comment or _("Restored an earlier version")
     with transaction.atomic(), reversion.create_revision(atomic=False):
-        prepare_edit(obj, by=by)
-        drafts.apply_snapshot(obj, snapshot)
+        save_edit(obj, by=by, save=lambda: drafts.apply_snapshot(obj, snapshot), comment=comment)
         reversion.set_user(by)
-        reversion.set_comment(comment or _("Restored an earlier version"))
+        reversion.set_comment(comment)
 
 
 def reviewers():

@@ -145,7 +145,11 @@ class Citation(Reviewable):
         constraints = [
             *Reviewable.Meta.constraints,
             models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="sources_citation_unique_url"
+                fields=["url"],
+                condition=~Q(url=""),
+                name="sources_citation_unique_url",
+                violation_error_code="unique",
+                violation_error_message=_("Another citation already has this URL."),
             ),
             models.UniqueConstraint(
                 fields=["source", "title", "published_on"],
