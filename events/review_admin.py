@@ -112,10 +112,11 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
         return (*super().get_readonly_fields(request, obj), *self.review_fields)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.fieldsets:
-            return [*fieldsets, (_("Review"), {"fields": self.review_fields})]
-        return fieldsets
+        # The edit token must be in a fieldset, or the admin would not render it.
+        return [
+            *super().get_fieldsets(request, obj),
+            (_("Review"), {"fields": [*self.review_fields, "edit_token"]}),
+        ]
 
     def has_delete_permission(self, request, obj=None):
         # Published content is withdrawn, not deleted; a superuser's delete stays recoverable.
