@@ -36,7 +36,11 @@ def _day_range(start, end):
 
 
 def format_period(start, end=None, precision="day"):
-    """"night of 11–12 October 2023", "late October 2023", "2 October – 20 December 2023"."""
+    """A period as the sources give it.
+
+    For example "night of 11–12 October 2023", "late October 2023" or
+    "2 October – 20 December 2023".
+    """
     if start is None:
         return ""
     if end == start:

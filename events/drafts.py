@@ -13,8 +13,8 @@ the row keeps the approved content; approval applies the snapshot to the row.
 
 import json
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
 
 from .versioning import FOLLOW, WORKFLOW_FIELDS
 
@@ -186,7 +186,7 @@ def apply_fields(obj, snapshot):
     for name, value in snapshot["fields"].items():
         try:
             field = obj._meta.get_field(name)
-        except models.FieldDoesNotExist:
+        except FieldDoesNotExist:
             continue
         setattr(obj, field.attname, field.to_python(value))
     return obj

@@ -55,7 +55,9 @@ def _row_label(model, row):
 def snapshot_diff(model, old, new):
     """The changed fields, many-to-many choices and inline rows, each with an HTML diff."""
     changes = []
-    for name in sorted(set(old["fields"]) | set(new["fields"]), key=_field_order(model)):
+    # A field only one side recorded (added or removed by a migration) is not a change:
+    # restoring such a version keeps the current value.
+    for name in sorted(set(old["fields"]) & set(new["fields"]), key=_field_order(model)):
         before, after = old["fields"].get(name), new["fields"].get(name)
         if before == after:
             continue
@@ -67,7 +69,7 @@ def snapshot_diff(model, old, new):
             label = str(field.verbose_name)
             before_text, after_text = _display(field, before), _display(field, after)
         changes.append({"label": label, "diff": word_diff(before_text, after_text)})
-    for name in sorted(set(old["m2m"]) | set(new["m2m"])):
+    for name in sorted(set(old["m2m"]) & set(new["m2m"])):
         before, after = set(old["m2m"].get(name, [])), set(new["m2m"].get(name, []))
         if before == after:
             continue
@@ -101,7 +103,7 @@ def _inline_changes(model, name, old_rows, new_rows):
                     "diff": word_diff("", _row_label(related_model, row)),
                 }
             )
-        elif before != row:
+        elif any(before[key] != row[key] for key in before.keys() & row.keys()):
             changes.append(
                 {
                     "label": _("%(row)s changed") % {"row": label},

@@ -118,9 +118,15 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             (_("Review"), {"fields": [*self.review_fields, "edit_token"]}),
         ]
 
+    def changelist_view(self, request, extra_context=None):
+        # Skip VersionAdmin's request-wide revision: each bulk transition records its own.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return admin.ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
+
     def has_delete_permission(self, request, obj=None):
-        # Published content is withdrawn, not deleted; a superuser's delete stays recoverable.
-        if obj is not None and obj.is_live and not request.user.is_superuser:
+        # Content that was ever published is withdrawn, not deleted; a superuser's delete
+        # stays recoverable.
+        if obj is not None and obj.first_published_at and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
 

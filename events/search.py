@@ -12,8 +12,18 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, TextField
-from django.db.models import Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 
 from sources.models import Citation

@@ -18,8 +18,6 @@ WORKFLOW_FIELDS = [
     "last_reviewed_by",
     "correction_note",
     "corrected_at",
-    "created_at",
-    "updated_at",
 ]
 
 Actor = apps.get_model("events", "Actor")

@@ -136,9 +136,11 @@ def _perform(action, obj, by, comment, change_state):
                 raise TransitionError(" ".join(error.messages)) from error
             entry.status = action.target
             entry.save()
+            transition = _log(entry, action.name, from_status, by, comment)
             reversion.set_user(by)
             reversion.set_comment(f"{action.label}: {comment}" if comment else str(action.label))
-        transition = _log(entry, action.name, from_status, by, comment)
+            # The version and its review step share one moment, so history shows the new state.
+            reversion.set_date_created(transition.created_at)
         transaction.on_commit(lambda: _notify(transition, entry))
     obj.refresh_from_db()
     return transition

@@ -28,7 +28,8 @@ INDEXES = {
 
 def _vector(fields):
     return " || ".join(
-        f"setweight(to_tsvector('simple'::regconfig, kidal_unaccent(coalesce(\"{column}\", ''))), '{weight}')"
+        "setweight(to_tsvector('simple'::regconfig, "
+        f"kidal_unaccent(coalesce(\"{column}\", ''))), '{weight}')"
         for column, weight in fields
     )
 

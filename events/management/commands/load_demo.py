@@ -5,6 +5,7 @@ are left alone, so running the command twice creates nothing twice.
 """
 
 import json
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -101,38 +102,41 @@ class Command(BaseCommand):
     def load_actors(self, rows):
         actors = {}
         for row in rows:
-            actor, created = Actor.objects.get_or_create(
-                slug=row["slug"],
-                defaults={
-                    "name": row["name"],
-                    "kind": row["kind"],
-                    "aliases": "\n".join(row["aliases"]),
-                    "description": row["description"],
-                },
-            )
+            with self.revision():
+                actor, created = Actor.objects.get_or_create(
+                    slug=row["slug"],
+                    defaults={
+                        "name": row["name"],
+                        "kind": row["kind"],
+                        "aliases": "\n".join(row["aliases"]),
+                        "description": row["description"],
+                    },
+                )
             if created:
                 self._new("actors")
             actors[row["slug"]] = actor
         for row in rows:
             if row["parent"] and actors[row["slug"]].parent_id is None:
-                actors[row["slug"]].parent = actors[row["parent"]]
-                actors[row["slug"]].save(update_fields=["parent"])
+                with self.revision():
+                    actors[row["slug"]].parent = actors[row["parent"]]
+                    actors[row["slug"]].save(update_fields=["parent"])
         return actors
 
     def load_places(self, rows):
         places = {}
         for row in rows:
-            place, created = Place.objects.get_or_create(
-                slug=row["slug"],
-                defaults={
-                    "name": row["name"],
-                    "alternative_names": "\n".join(row["alternative_names"]),
-                    "region": row["region"],
-                    "latitude": row["latitude"],
-                    "longitude": row["longitude"],
-                    "coordinate_precision": row["coordinate_precision"],
-                },
-            )
+            with self.revision():
+                place, created = Place.objects.get_or_create(
+                    slug=row["slug"],
+                    defaults={
+                        "name": row["name"],
+                        "alternative_names": "\n".join(row["alternative_names"]),
+                        "region": row["region"],
+                        "latitude": row["latitude"],
+                        "longitude": row["longitude"],
+                        "coordinate_precision": row["coordinate_precision"],
+                    },
+                )
             if created:
                 self._new("places")
             places[row["slug"]] = place
@@ -141,38 +145,45 @@ class Command(BaseCommand):
     def load_sources(self, rows, actors):
         sources = {}
         for row in rows:
-            source, created = Source.objects.get_or_create(
-                slug=row["slug"],
-                defaults={
-                    "name": row["name"],
-                    "kind": row["kind"],
-                    "country": row["country"],
-                    "language": row["language"],
-                    "is_party": row["is_party"],
-                    "aliases": "\n".join(row["aliases"]),
-                    "website": row["website"],
-                    "actor": actors[row["actor"]] if row["actor"] else None,
-                },
-            )
+            with self.revision():
+                source, created = Source.objects.get_or_create(
+                    slug=row["slug"],
+                    defaults={
+                        "name": row["name"],
+                        "kind": row["kind"],
+                        "country": row["country"],
+                        "language": row["language"],
+                        "is_party": row["is_party"],
+                        "aliases": "\n".join(row["aliases"]),
+                        "website": row["website"],
+                        "actor": actors[row["actor"]] if row["actor"] else None,
+                    },
+                )
             if created:
                 self._new("sources")
             sources[row["slug"]] = source
         return sources
+
+    @contextmanager
+    def revision(self):
+        """One revision by the demo editor; saved only if something in it was saved."""
+        with reversion.create_revision():
+            reversion.set_user(self.editor)
+            reversion.set_comment("Loaded from the demo dataset")
+            yield
 
     def _create_entry(self, model, lookup, defaults, rows=()):
         """Create one reviewed entry (with its inline rows) as the demo editor, in one revision."""
         existing = model._default_manager.filter(**lookup).first()
         if existing:
             return existing, False
-        with reversion.create_revision():
+        with self.revision():
             entry = model(**lookup, **defaults)
             workflow.prepare_edit(entry, by=self.editor)
             entry.full_clean(validate_unique=False)
             entry.save()
             for row in rows:
                 row.save_for(entry)
-            reversion.set_user(self.editor)
-            reversion.set_comment("Loaded from the demo dataset")
         return entry, True
 
     def _review(self, entry, row):
@@ -287,8 +298,13 @@ class Command(BaseCommand):
                 new_rows.append((claim, row))
             claims[row["key"]] = claim
         for claim, row in new_rows:
-            for other in row.get("contradicts", []):
-                claim.contradicts.add(claims[other])
+            if row.get("contradicts"):
+                with self.revision():
+                    others = [claims[key] for key in row["contradicts"]]
+                    claim.contradicts.add(*others)
+                    # Many-to-many changes send no save signal: name the claims involved.
+                    for changed in (claim, *others):
+                        reversion.add_to_revision(changed)
         for claim, row in new_rows:
             self._review(claim, row)
             if "pending_change" in row:

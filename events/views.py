@@ -1,0 +1,508 @@
+"""The public site: every queryset starts from a model's ``public()``.
+
+Staff with the change permission may preview an entry the public cannot see, or the
+pending change of a live one (``?preview=1``); previews are marked and never cached.
+"""
+
+from django import forms
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from sources.models import Citation, Source
+
+from . import drafts
+from . import search as search_module
+from .filters import ClaimFilter, EventFilter
+from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place
+
+PAGE_SIZE = 25
+
+
+def count_of(queryset, field):
+    """A subquery counting the rows of ``queryset`` whose ``field`` is the outer row."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def public_citation_links():
+    return (
+        ClaimCitation.objects.filter(citation__in=Citation.objects.public())
+        .select_related("citation__source")
+        .order_by("id")
+    )
+
+
+def claim_prefetches(preview=False):
+    claims = Claim.objects.all() if preview else Claim.objects.public()
+    links = (
+        ClaimCitation.objects.select_related("citation__source").order_by("id")
+        if preview
+        else public_citation_links()
+    )
+    return [
+        Prefetch("citation_links", queryset=links),
+        Prefetch(
+            "contradicts",
+            queryset=claims.select_related("claimant_actor", "event").order_by("id"),
+        ),
+    ]
+
+
+def event_prefetches(preview=False):
+    events = Event.objects.all() if preview else Event.objects.public()
+    claims = Claim.objects.all() if preview else Claim.objects.public()
+    return [
+        Prefetch(
+            "actor_roles",
+            queryset=EventActor.objects.select_related("actor__parent").order_by("id"),
+        ),
+        Prefetch(
+            "children", queryset=events.select_related("place").order_by("start_date", "title")
+        ),
+        Prefetch(
+            "claims",
+            queryset=claims.select_related("claimant_actor")
+            .prefetch_related(*claim_prefetches(preview))
+            .order_by("id"),
+        ),
+    ]
+
+
+class PreviewMixin:
+    """Public detail pages that staff with the change permission may preview."""
+
+    preview = False
+
+    def can_preview(self):
+        model = self.model
+        user = self.request.user
+        return (
+            user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+        )
+
+    def preview_queryset(self):
+        return self.model._default_manager.all()
+
+    def after_preview_load(self, obj):
+        """Load what a preview shows beside the entry (relations are not prefetched)."""
+
+    def get_object(self, queryset=None):
+        wants_preview = "preview" in self.request.GET and self.can_preview()
+        if not wants_preview:
+            try:
+                return super().get_object(queryset)
+            except Http404:
+                if not self.can_preview():
+                    raise
+        obj = super().get_object(self.preview_queryset())
+        self.preview = True
+        if getattr(obj, "pending_change", None):
+            obj = drafts.preview(obj, obj.pending_change)
+            self.pending_preview = True
+        self.after_preview_load(obj)
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = self.preview
+        context["pending_preview"] = getattr(self, "pending_preview", False)
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.preview:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+# Event pages -------------------------------------------------------------------------
+
+
+def claim_groups(claims):
+    """The claims in groups: contradicting claims together (to be shown side by side)."""
+    by_pk = {claim.pk: claim for claim in claims}
+    seen, groups = set(), []
+    for claim in claims:
+        if claim.pk in seen:
+            continue
+        group, stack = [], [claim]
+        seen.add(claim.pk)
+        while stack:
+            current = stack.pop()
+            group.append(current)
+            for other in current.contradicts.all():
+                if other.pk in by_pk and other.pk not in seen:
+                    seen.add(other.pk)
+                    stack.append(by_pk[other.pk])
+        group.sort(key=lambda c: c.pk)
+        groups.append(group)
+    return groups
+
+
+def _who(claim):
+    if claim.claimant_actor_id:
+        return claim.claimant
+    outlets = []
+    for link in claim.citation_links.all():
+        name = link.citation.source.name
+        if name not in outlets:
+            outlets.append(name)
+    if outlets:
+        return _("%(claimant)s via %(outlets)s") % {
+            "claimant": claim.claimant,
+            "outlets": ", ".join(outlets),
+        }
+    return claim.claimant
+
+
+def _figure(claim):
+    if claim.figure_high is None:
+        return _("at least %(low)s") % {"low": claim.figure_low}
+    if claim.figure_high == claim.figure_low:
+        return str(claim.figure_low)
+    return f"{claim.figure_low}–{claim.figure_high}"
+
+
+def figure_summaries(claims):
+    """Claims with figures, summarised per kind and unit as a range with who says what."""
+    summaries = {}
+    for claim in claims:
+        if claim.figure_low is None:
+            continue
+        key = (claim.kind, claim.figure_unit.strip().lower())
+        summary = summaries.setdefault(
+            key,
+            {
+                "unit": claim.figure_unit,
+                "kind": claim.get_kind_display(),
+                "low": None,
+                "high": None,
+                "open": False,
+                "claims": [],
+            },
+        )
+        high = claim.figure_high if claim.figure_high is not None else claim.figure_low
+        summary["low"] = (
+            claim.figure_low if summary["low"] is None else min(summary["low"], claim.figure_low)
+        )
+        summary["high"] = high if summary["high"] is None else max(summary["high"], high)
+        summary["claims"].append({"claim": claim, "who": _who(claim), "figure": _figure(claim)})
+    result = []
+    for summary in summaries.values():
+        low, high = summary["low"], summary["high"]
+        summary["range"] = str(low) if low == high else f"{low}–{high}"
+        summary["claims"].sort(
+            key=lambda item: -(item["claim"].figure_high or item["claim"].figure_low)
+        )
+        result.append(summary)
+    return result
+
+
+def number_citations(claims):
+    """Number each cited document once, in order of first citation; return the references."""
+    numbers, references = {}, []
+    for claim in claims:
+        for link in claim.citation_links.all():
+            if link.citation_id not in numbers:
+                numbers[link.citation_id] = len(numbers) + 1
+                references.append({"number": numbers[link.citation_id], "citation": link.citation})
+            link.number = numbers[link.citation_id]
+    return references
+
+
+class HomeView(TemplateView):
+    template_name = "events/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = list(
+            Event.objects.public().select_related("place").order_by("start_date", "title")
+        )
+        recent_events = Event.objects.public().order_by("-first_published_at")[:6]
+        recent_claims = (
+            Claim.objects.public()
+            .select_related("event", "claimant_actor")
+            .order_by("-first_published_at")[:6]
+        )
+        corrections = (
+            Event.objects.public().exclude(corrected_at=None).order_by("-corrected_at")[:3]
+        )
+        context.update(
+            events=events,
+            counts={
+                "events": len(events),
+                "claims": Claim.objects.public().count(),
+                "sources": Source.objects.public().count(),
+                "citations": Citation.objects.public().count(),
+            },
+            recent_events=recent_events,
+            recent_claims=recent_claims,
+            corrections=corrections,
+        )
+        return context
+
+
+class EventListView(FilterView):
+    model = Event
+    filterset_class = EventFilter
+    paginate_by = PAGE_SIZE
+    template_name = "events/event_list.html"
+
+    def get_queryset(self):
+        return (
+            Event.objects.public()
+            .select_related("place")
+            .annotate(claim_count=count_of(Claim.objects.public(), "event"))
+            .order_by("start_date", "title")
+        )
+
+
+class EventDetailView(PreviewMixin, DetailView):
+    model = Event
+    template_name = "events/event_detail.html"
+
+    def get_queryset(self):
+        return (
+            Event.objects.public()
+            .select_related("place", "parent")
+            .annotate(
+                parent_is_public=Exists(Event.objects.public().filter(pk=OuterRef("parent_id")))
+            )
+            .prefetch_related(*event_prefetches())
+        )
+
+    def preview_queryset(self):
+        return Event.objects.select_related("place", "parent")
+
+    def after_preview_load(self, obj):
+        obj.parent_is_public = obj.parent_id is not None
+        prefetch_related_objects([obj], *event_prefetches(preview=True))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        claims = list(self.object.claims.all())
+        context.update(
+            claims=claims,
+            claim_groups=claim_groups(claims),
+            figure_summaries=figure_summaries(claims),
+            references=number_citations(claims),
+            parent=self.object.parent if self.object.parent_is_public else None,
+        )
+        return context
+
+
+# Claims --------------------------------------------------------------------------------
+
+
+class ClaimListView(FilterView):
+    model = Claim
+    filterset_class = ClaimFilter
+    paginate_by = PAGE_SIZE
+    template_name = "events/claim_list.html"
+
+    def get_queryset(self):
+        return (
+            Claim.objects.public()
+            .select_related("event", "claimant_actor")
+            .annotate(citation_count=count_of(public_citation_links(), "claim"))
+            .order_by("event__start_date", "event__title", "id")
+        )
+
+
+class ClaimDetailView(PreviewMixin, DetailView):
+    model = Claim
+    template_name = "events/claim_detail.html"
+
+    def get_queryset(self):
+        return (
+            Claim.objects.public()
+            .select_related("event__place", "claimant_actor")
+            .prefetch_related(*claim_prefetches())
+        )
+
+    def preview_queryset(self):
+        return Claim.objects.select_related("event__place", "claimant_actor")
+
+    def after_preview_load(self, obj):
+        prefetch_related_objects([obj], *claim_prefetches(preview=True))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["references"] = number_citations([self.object])
+        context["event_is_public"] = (
+            self.preview is False or Event.objects.public().filter(pk=self.object.event_id).exists()
+        )
+        return context
+
+
+# Actors and places ---------------------------------------------------------------------
+
+
+class ActorListView(ListView):
+    template_name = "events/actor_list.html"
+    context_object_name = "actors"
+
+    def get_queryset(self):
+        return (
+            Actor.objects.public()
+            .select_related("parent")
+            .annotate(
+                parent_is_public=Exists(Actor.objects.public().filter(pk=OuterRef("parent_id"))),
+                event_count=count_of(
+                    EventActor.objects.filter(event__in=Event.objects.public()), "actor"
+                ),
+                claim_count=count_of(Claim.objects.public(), "claimant_actor"),
+            )
+            .order_by("name")
+        )
+
+
+class ActorDetailView(DetailView):
+    template_name = "events/actor_detail.html"
+    context_object_name = "actor"
+
+    def get_queryset(self):
+        return (
+            Actor.objects.public()
+            .select_related("parent")
+            .annotate(
+                parent_is_public=Exists(Actor.objects.public().filter(pk=OuterRef("parent_id")))
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        actor = self.object
+        context.update(
+            roles=EventActor.objects.filter(actor=actor, event__in=Event.objects.public())
+            .select_related("event__place")
+            .order_by("event__start_date", "event__title", "id"),
+            claims=Claim.objects.public()
+            .filter(claimant_actor=actor)
+            .select_related("event")
+            .order_by("event__start_date", "id"),
+            members=Actor.objects.public().filter(parent=actor).order_by("name"),
+            sources=Source.objects.public().filter(actor=actor).order_by("name"),
+        )
+        return context
+
+
+class PlaceListView(ListView):
+    template_name = "events/place_list.html"
+    context_object_name = "places"
+
+    def get_queryset(self):
+        return (
+            Place.objects.public()
+            .annotate(event_count=count_of(Event.objects.public(), "place"))
+            .order_by("name")
+        )
+
+
+class PlaceDetailView(DetailView):
+    template_name = "events/place_detail.html"
+    context_object_name = "place"
+
+    def get_queryset(self):
+        return Place.objects.public()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = (
+            Event.objects.public()
+            .filter(place=self.object)
+            .annotate(claim_count=count_of(Claim.objects.public(), "event"))
+            .order_by("start_date", "title")
+        )
+        context["map_places"] = [self.object]
+        return context
+
+
+class MapView(TemplateView):
+    template_name = "events/map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["places"] = list(
+            Place.objects.public()
+            .annotate(event_count=count_of(Event.objects.public(), "place"))
+            .order_by("name")
+        )
+        return context
+
+
+# Search and exports ------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Search the record"),
+        max_length=search_module.MAX_QUERY_LENGTH,
+        required=False,
+    )
+
+
+class SearchView(TemplateView):
+    template_name = "events/search.html"
+    limit = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = SearchForm(self.request.GET or None)
+        context["form"] = form
+        if form.is_valid() and search_module.clean_query(form.cleaned_data["q"]):
+            results = search_module.search(form.cleaned_data["q"])
+            sections = []
+            for key, title, rows in (
+                ("events", _("Events"), results.events),
+                ("claims", _("Claims"), results.claims),
+                ("citations", _("Citations"), results.citations),
+            ):
+                page = list(rows[: self.limit + 1])
+                sections.append(
+                    {
+                        "key": key,
+                        "title": title,
+                        "rows": page[: self.limit],
+                        "more": len(page) > self.limit,
+                    }
+                )
+            context.update(
+                query=results.query,
+                sections=sections,
+                total=sum(len(section["rows"]) for section in sections),
+            )
+        return context
+
+
+class ExportsView(TemplateView):
+    template_name = "events/exports.html"
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"

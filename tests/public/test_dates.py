@@ -1,0 +1,48 @@
+from datetime import date
+
+from django.test import SimpleTestCase
+
+from events.dates import format_period
+
+
+class FormatPeriodTests(SimpleTestCase):
+    def test_single_day(self):
+        self.assertEqual(format_period(date(2023, 11, 7)), "7 November 2023")
+
+    def test_night_spans_the_next_day(self):
+        self.assertEqual(
+            format_period(date(2023, 10, 11), None, "night"), "night of 11–12 October 2023"
+        )
+
+    def test_night_across_months(self):
+        self.assertEqual(
+            format_period(date(2023, 10, 31), None, "night"),
+            "night of 31 October – 1 November 2023",
+        )
+
+    def test_approximate_parts_of_month(self):
+        self.assertEqual(
+            format_period(date(2023, 10, 3), None, "approximate"), "early October 2023"
+        )
+        self.assertEqual(format_period(date(2023, 10, 15), None, "approximate"), "mid-October 2023")
+        self.assertEqual(
+            format_period(date(2023, 10, 25), None, "approximate"), "late October 2023"
+        )
+
+    def test_month(self):
+        self.assertEqual(format_period(date(2023, 10, 1), None, "month"), "October 2023")
+        self.assertEqual(
+            format_period(date(2023, 10, 1), date(2023, 12, 1), "month"), "October–December 2023"
+        )
+
+    def test_day_ranges(self):
+        self.assertEqual(
+            format_period(date(2023, 10, 2), date(2023, 12, 20)), "2 October – 20 December 2023"
+        )
+        self.assertEqual(format_period(date(2023, 10, 2), date(2023, 10, 5)), "2–5 October 2023")
+        self.assertEqual(
+            format_period(date(2023, 12, 30), date(2024, 1, 2)), "30 December 2023 – 2 January 2024"
+        )
+
+    def test_same_start_and_end_is_one_day(self):
+        self.assertEqual(format_period(date(2023, 11, 14), date(2023, 11, 14)), "14 November 2023")

@@ -1,0 +1,103 @@
+"""The number of queries a page makes does not grow with the data."""
+
+from django.db import connection, transaction
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from events.models import Claim
+from tests.factories import (
+    ActorFactory,
+    CitationFactory,
+    ClaimCitationFactory,
+    ClaimFactory,
+    EventFactory,
+    publish,
+)
+
+from .helpers import users
+
+
+def build(n_claims):
+    author, approver = users()
+    citations = [CitationFactory() for _ in range(3)]
+    for citation in citations:
+        publish(citation, author=author, approver=approver)
+    actor = ActorFactory()
+    events = []
+    for _ in range(2):
+        event = EventFactory()
+        publish(event, author=author, approver=approver)
+        previous = None
+        for i in range(n_claims):
+            claim = ClaimFactory(
+                event=event,
+                claimant_actor=actor if i % 2 else None,
+                kind=Claim.Kind.CASUALTIES,
+                figure_low=i,
+                figure_unit="people killed",
+            )
+            for citation in citations[: 1 + i % 3]:
+                ClaimCitationFactory(claim=claim, citation=citation, quote="q")
+            publish(claim, author=author, approver=approver)
+            if previous:
+                claim.contradicts.add(previous)
+            previous = claim
+        events.append(event)
+    return events, citations, actor
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+class QueryCountTests(TestCase):
+    def page_counts(self, n_claims):
+        """Queries made by each public page, on a fresh record with n claims per event."""
+        with transaction.atomic():
+            events, citations, actor = build(n_claims)
+            event = events[0]
+            claim = Claim.objects.public().filter(event=event).first()
+            pages = {
+                "home": reverse("events:home"),
+                "event list": reverse("events:event_list"),
+                "filtered event list": reverse("events:event_list")
+                + f"?actor={actor.pk}&claim_kind=casualties&sort=-date",
+                "event": event.get_absolute_url(),
+                "claim list": reverse("events:claim_list"),
+                "claim": claim.get_absolute_url(),
+                "actor list": reverse("events:actor_list"),
+                "actor": actor.get_absolute_url(),
+                "place list": reverse("events:place_list"),
+                "place": event.place.get_absolute_url(),
+                "map": reverse("events:map"),
+                "source list": reverse("sources:source_list"),
+                "source": citations[0].source.get_absolute_url(),
+                "citation": citations[0].get_absolute_url(),
+                "search": reverse("events:search") + "?q=claim",
+                "feed": reverse("events:feed"),
+                "sitemap": reverse("events:sitemap"),
+                "events csv": reverse("events:export_events_csv"),
+                "events json": reverse("events:export_events_json"),
+                "claims csv": reverse("events:export_claims_csv"),
+                "claims json": reverse("events:export_claims_json"),
+            }
+            counts = {name: count_queries(self.client, url) for name, url in pages.items()}
+            transaction.set_rollback(True)
+        return counts
+
+    def test_query_counts_are_the_same_with_5_and_50_claims_per_event(self):
+        small = self.page_counts(5)
+        large = self.page_counts(50)
+        self.assertEqual(small, large)
+        self.assertLessEqual(small["event"], 8)
+
+    def test_event_page_with_50_claims_in_bounded_queries(self):
+        events, *_ = build(50)
+        with self.assertNumQueries(6):
+            self.client.get(events[0].get_absolute_url())

@@ -1,0 +1,92 @@
+from django.db import connection
+from django.test import TestCase
+from django.urls import reverse
+
+from events import search
+from events.models import Event
+
+from .helpers import build_record
+
+
+class SearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.r = build_record()
+
+    def test_fold_removes_accents_and_case(self):
+        self.assertEqual(search.fold("Anéfis ÉTÉ"), "anefis ete")
+
+    def test_accent_insensitive_in_both_directions(self):
+        results = search.search("Anefis")
+        self.assertEqual([e.slug for e in results.events], ["anefis-fighting"])
+        self.assertIn(self.r.army_claim, list(results.claims))
+        results = search.search("ANÉFIS")
+        self.assertEqual([e.slug for e in results.events], ["anefis-fighting"])
+
+    def test_searches_claims_and_citations(self):
+        self.assertEqual(list(search.search("fourteen civilians").claims), [self.r.csp_claim])
+        self.assertEqual(list(search.search("medical sources").claims), [self.r.medical_claim])
+        self.assertEqual(list(search.search("dizaine").citations), [self.r.rfi_report])
+
+    def test_title_matches_rank_above_summary_matches(self):
+        Event.objects.filter(pk=self.r.offensive.pk).update(
+            summary="The army's campaign to retake the north-east, by way of Anefis."
+        )
+        slugs = [e.slug for e in search.search("anéfis").events]
+        self.assertEqual(slugs, ["anefis-fighting", "kidal-offensive"])
+
+    def test_only_public_entries_are_found(self):
+        for secret in (
+            "Zqxdraftevent",
+            "Zqxdraftclaim",
+            "Zqxdraftcitation",
+            "Zqxwithdrawnevent",
+            "Zqxpendingsummary",
+            "Zqxunsourcedclaim",
+            "Zqxreviewclaim",
+        ):
+            results = search.search(secret)
+            self.assertEqual(
+                (list(results.events), list(results.claims), list(results.citations)),
+                ([], [], []),
+                secret,
+            )
+
+    def test_empty_and_odd_queries_do_not_fail(self):
+        for query in ("", "   ", '"', "-", "a & b | !c", "'); drop table x; --", "é" * 300):
+            results = search.search(query)
+            list(results.events), list(results.claims), list(results.citations)
+        response = self.client.get(reverse("events:search") + "?q=%22%27%29%3B")
+        self.assertEqual(response.status_code, 200)
+
+    def test_search_page_lists_each_kind(self):
+        response = self.client.get(reverse("events:search") + "?q=kidal")
+        self.assertContains(response, "Drone strike on Kidal")
+        self.assertContains(response, "Au moins une dizaine de morts à Kidal")
+
+
+class PostgresSearchIndexTests(TestCase):
+    def test_gin_indexes_exist_on_postgresql(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+                "('events_event_search', 'events_claim_search', 'sources_citation_search')"
+            )
+            rows = dict(cursor.fetchall())
+        self.assertEqual(len(rows), 3)
+        for definition in rows.values():
+            self.assertIn("USING gin", definition)
+            self.assertIn("kidal_unaccent", definition)
+
+    def test_search_query_can_use_the_index(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        queryset = search._postgres(Event.objects.filter(is_live=True), "event", "anefis")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("events_event_search", plan)
