@@ -1,7 +1,5 @@
 """Helpers for the events tests: entries in each review state, counters and admin form data."""
 
-import datetime
-
 from django.contrib.auth import get_user_model
 from reversion.models import Revision
 
@@ -62,36 +60,3 @@ def pending_edit(entry, *, by, **fields):
     workflow.save_pending_change(entry, snapshot, by=by)
     entry.refresh_from_db()
     return snapshot
-
-
-def _widget_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "on" if value else None
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [str(item) for item in value]
-    return str(value)
-
-
-def _form_data(form, data):
-    for name in form.fields:
-        value = _widget_value(form[name].value())
-        if value is not None:
-            data[form.add_prefix(name)] = value
-
-
-def admin_form_data(response, **changes):
-    """The POST data of the admin change form that ``response`` (a GET) rendered, as a user
-    who changes nothing but ``changes`` would send it back."""
-    data = {}
-    _form_data(response.context["adminform"].form, data)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        _form_data(formset.management_form, data)
-        for form in formset.forms:
-            _form_data(form, data)
-    data.update(changes)
-    return data

@@ -8,6 +8,7 @@ from reversion.models import Revision, Version
 
 from events import drafts, workflow
 from events.models import Claim, ClaimCitation, Event, Status
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     CitationFactory,
     ClaimCitationFactory,
@@ -18,7 +19,6 @@ from tests.factories import (
 )
 
 from .helpers import (
-    admin_form_data,
     claim_in,
     counts,
     draft_claim,

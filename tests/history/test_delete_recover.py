@@ -7,6 +7,7 @@ from reversion.models import Version
 
 from events import drafts, workflow
 from events.models import Claim, ClaimCitation, Status
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     CitationFactory,
     ClaimCitationFactory,
@@ -16,7 +17,6 @@ from tests.factories import (
 )
 
 from .helpers import (
-    admin_form_data,
     admin_url,
     draft_claim_with_versions,
     form_errors,

@@ -23,6 +23,7 @@ from events.models import (
 )
 from sources.importing import REVISION_COMMENT, apply_import
 from sources.models import Citation, Source
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     ActorFactory,
     CitationFactory,
@@ -36,7 +37,6 @@ from tests.factories import (
 )
 
 from .helpers import (
-    admin_form_data,
     admin_url,
     draft_claim_with_versions,
     form_errors,
