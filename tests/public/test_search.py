@@ -83,7 +83,8 @@ class PostgresSearchIndexTests(TestCase):
     def test_search_query_can_use_the_index(self):
         if connection.vendor != "postgresql":
             self.skipTest("PostgreSQL only")
-        queryset = search._postgres(Event.objects.filter(is_live=True), "event", "anefis")
+        # Without the is_live filter, whose own index the planner may prefer on a small table.
+        queryset = search._postgres(Event.objects.all(), "event", "anefis")
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             sql, params = queryset.query.sql_with_params()
