@@ -49,10 +49,10 @@ def format_period(start, end=None, precision="day"):
         following = end or start + timedelta(days=1)
         return _("night of %(dates)s") % {"dates": _day_range(start, following)}
     if precision == "approximate":
-        first = part_of_month(start)
-        if end is None:
+        first, last = part_of_month(start), part_of_month(end) if end else None
+        if last is None or last == first:
             return first
-        return f"{first} – {part_of_month(end)}"
+        return f"{first} – {last}"
     if precision == "month":
         if end is None or (end.year, end.month) == (start.year, start.month):
             return _month(start)

@@ -64,7 +64,12 @@ class EventFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("start_date", "date"), ("title", "title")),
-        field_labels={"start_date": _("Date"), "title": _("Title")},
+        field_labels={
+            "start_date": _("Date"),
+            "-start_date": _("Date, latest first"),
+            "title": _("Title"),
+            "-title": _("Title, Z to A"),
+        },
         empty_label=_("Date, earliest first"),
     )
 

@@ -635,11 +635,22 @@ class ClaimCitation(models.Model):
 class Transition(models.Model):
     """One step of the editorial workflow, kept for the audit trail."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.CharField(max_length=64, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of entry"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(_("entry id"), max_length=64, db_index=True)
     content_object = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("entry"), max_length=250)
-    action = models.CharField(_("action"), max_length=30)
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted for review")
+        APPROVE = "approve", _("Approved")
+        REQUEST_CHANGES = "request_changes", _("Changes requested")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        EDIT = "edit", _("Edited")
+        DISCARD = "discard", _("Pending change discarded")
+
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     user = models.ForeignKey(

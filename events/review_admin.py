@@ -115,7 +115,8 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
         # The edit token must be in a fieldset, or the admin would not render it.
         return [
             *super().get_fieldsets(request, obj),
-            (_("Review"), {"fields": [*self.review_fields, "edit_token"]}),
+            (_("Review"), {"fields": self.review_fields}),
+            (None, {"fields": ["edit_token"], "classes": ["hidden"]}),
         ]
 
     def changelist_view(self, request, extra_context=None):
