@@ -15,8 +15,6 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from sources.models import Citation
-
 from . import dates
 from .models import Claim, ClaimCitation, Event, EventActor, Place
 
@@ -106,9 +104,7 @@ def _absolute(request, path):
 
 
 def public_links():
-    return ClaimCitation.objects.filter(citation__in=Citation.objects.public()).select_related(
-        "citation__source"
-    )
+    return ClaimCitation.objects.public().select_related("citation__source")
 
 
 def claim_prefetches():

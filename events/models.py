@@ -577,6 +577,12 @@ class Claim(Reviewable):
             raise ValidationError(errors)
 
 
+class ClaimCitationQuerySet(models.QuerySet):
+    def public(self):
+        """Links of public claims to live citations (which those claims make public)."""
+        return self.filter(citation__is_live=True, claim__in=Claim.objects.public())
+
+
 class ClaimCitation(models.Model):
     """A citation backing (or disputing) one claim, with what is specific to that claim."""
 
@@ -611,6 +617,8 @@ class ClaimCitation(models.Model):
     stance = models.CharField(
         _("stance"), max_length=10, choices=Stance.choices, default=Stance.SUPPORTS
     )
+
+    objects = ClaimCitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("citation of the claim")

@@ -45,11 +45,7 @@ def count_of(queryset, field):
 
 
 def public_citation_links():
-    return (
-        ClaimCitation.objects.filter(citation__in=Citation.objects.public())
-        .select_related("citation__source")
-        .order_by("id")
-    )
+    return ClaimCitation.objects.public().select_related("citation__source").order_by("id")
 
 
 def claim_prefetches(preview=False):

@@ -12,8 +12,16 @@ from .models import Citation, Source
 PAGE_SIZE = 50
 
 
-def public_citation_links():
-    return ClaimCitation.objects.filter(citation__in=Citation.objects.public())
+def public_sources():
+    """Public sources with their citation count, and whether the actor they speak for is public."""
+    return (
+        Source.objects.public()
+        .select_related("actor")
+        .annotate(
+            citation_count=count_of(Citation.objects.public(), "source"),
+            actor_is_public=Exists(Actor.objects.public().filter(pk=OuterRef("actor_id"))),
+        )
+    )
 
 
 class SourceListView(ListView):
@@ -22,16 +30,8 @@ class SourceListView(ListView):
 
     def get_queryset(self):
         return (
-            Source.objects.public()
-            .select_related("actor")
-            .annotate(
-                citation_count=count_of(Citation.objects.public(), "source"),
-                claim_count=count_of(
-                    public_citation_links().filter(claim__in=Claim.objects.public()),
-                    "citation__source",
-                ),
-                actor_is_public=Exists(Actor.objects.public().filter(pk=OuterRef("actor_id"))),
-            )
+            public_sources()
+            .annotate(claim_count=count_of(ClaimCitation.objects.public(), "citation__source"))
             .order_by("name")
         )
 
@@ -41,25 +41,14 @@ class SourceDetailView(DetailView):
     context_object_name = "source"
 
     def get_queryset(self):
-        return (
-            Source.objects.public()
-            .select_related("actor")
-            .annotate(
-                citation_count=count_of(Citation.objects.public(), "source"),
-                actor_is_public=Exists(Actor.objects.public().filter(pk=OuterRef("actor_id"))),
-            )
-        )
+        return public_sources()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         citations = (
             Citation.objects.public()
             .filter(source=self.object)
-            .annotate(
-                claim_count=count_of(
-                    public_citation_links().filter(claim__in=Claim.objects.public()), "citation"
-                )
-            )
+            .annotate(claim_count=count_of(ClaimCitation.objects.public(), "citation"))
             .order_by("-published_on", "title")
         )
         page = Paginator(citations, PAGE_SIZE).get_page(self.request.GET.get("page"))
