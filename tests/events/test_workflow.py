@@ -6,7 +6,7 @@ from django.db import transaction
 from reversion.models import Revision, Version
 
 from events import drafts, workflow
-from events.models import Actor, Claim, Event, Place, Status
+from events.models import Actor, Claim, ClaimCitation, Event, Place, Status
 from events.workflow import TransitionError
 from sources.models import Citation, Source
 from tests.factories import (
@@ -598,6 +598,17 @@ def test_citation_is_public_only_while_it_backs_a_public_claim(editor, reviewer)
     assert Citation.objects.public().filter(pk=citation.pk).exists()
     workflow.withdraw(claim, by=reviewer, comment="Retracted.")
     assert not Citation.objects.public().filter(pk=citation.pk).exists()
+
+
+def test_public_citation_links_join_public_claims_to_live_citations(editor, reviewer):
+    claim = published_claim(author=editor, approver=reviewer)
+    public_link = claim.citation_links.get()
+    draft_citation_link = ClaimCitationFactory(claim=claim)
+    draft_claim_link = ClaimCitationFactory(citation=public_link.citation)
+    public_links = ClaimCitation.objects.public()
+    assert public_link in public_links
+    assert draft_citation_link not in public_links
+    assert draft_claim_link not in public_links
 
 
 def test_withdrawn_citation_is_not_public_and_unpublishes_its_only_claim(
