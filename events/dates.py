@@ -3,15 +3,23 @@
 from datetime import timedelta
 
 from django.utils import dateformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
+def _day(value):
+    # French writes the first of the month as an ordinal: "1er octobre".
+    if value.day == 1 and (get_language() or "").startswith("fr"):
+        return "1er"
+    return str(value.day)
+
+
 def _day_month(value):
-    return dateformat.format(value, "j F")
+    return f"{_day(value)} {dateformat.format(value, 'F')}"
 
 
 def _full(value):
-    return dateformat.format(value, "j F Y")
+    return f"{_day_month(value)} {value.year}"
 
 
 def _month(value):
@@ -27,12 +35,18 @@ def part_of_month(value):
     return _("late %(month)s") % {"month": _month(value)}
 
 
-def _day_range(start, end):
+def _range_start(start, end):
+    """The start of a range, without what it shares with the end."""
     if start.year != end.year:
-        return f"{_full(start)} – {_full(end)}"
+        return _full(start)
     if start.month != end.month:
-        return f"{_day_month(start)} – {_full(end)}"
-    return f"{start.day}–{_full(end)}"
+        return _day_month(start)
+    return _day(start)
+
+
+def _day_range(start, end):
+    separator = "–" if (start.year, start.month) == (end.year, end.month) else " – "
+    return f"{_range_start(start, end)}{separator}{_full(end)}"
 
 
 def format_period(start, end=None, precision="day"):
@@ -47,7 +61,10 @@ def format_period(start, end=None, precision="day"):
         end = None
     if precision == "night":
         following = end or start + timedelta(days=1)
-        return _("night of %(dates)s") % {"dates": _day_range(start, following)}
+        dates = {"start": _range_start(start, following), "end": _full(following)}
+        if start.month == following.month:
+            return _("night of %(start)s–%(end)s") % dates
+        return _("night of %(start)s – %(end)s") % dates
     if precision == "approximate":
         first, last = part_of_month(start), part_of_month(end) if end else None
         if last is None or last == first:

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from events.dates import format_period
 
@@ -46,3 +47,20 @@ class FormatPeriodTests(SimpleTestCase):
 
     def test_same_start_and_end_is_one_day(self):
         self.assertEqual(format_period(date(2023, 11, 14), date(2023, 11, 14)), "14 November 2023")
+
+
+class FrenchDateTests(SimpleTestCase):
+    def test_first_of_the_month_is_an_ordinal_in_french(self):
+        with translation.override("fr"):
+            self.assertEqual(format_period(date(2023, 10, 1)), "1er octobre 2023")
+        self.assertEqual(format_period(date(2023, 10, 1)), "1 October 2023")
+
+    def test_a_night_reads_from_one_day_to_the_next_in_french(self):
+        with translation.override("fr"):
+            self.assertEqual(
+                format_period(date(2023, 10, 11), None, "night"), "nuit du 11 au 12 octobre 2023"
+            )
+            self.assertEqual(
+                format_period(date(2023, 10, 31), None, "night"),
+                "nuit du 31 octobre au 1er novembre 2023",
+            )
