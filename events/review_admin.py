@@ -4,10 +4,10 @@ edit conflicts, status badges and bulk actions."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -192,9 +192,7 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             else None,
             "transitions": transitions_for(obj),
             "pending_diff": pending_diff,
-            "transition_url": reverse(
-                f"admin:{obj._meta.app_label}_{obj._meta.model_name}_transition", args=[obj.pk]
-            ),
+            "transition_url": self._url("transition", obj.pk),
         }
 
     def get_urls(self):
@@ -211,11 +209,7 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     def transition_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
+        obj = self._entry(request, object_id)
         name = request.POST.get("action", "")
         comment = request.POST.get("comment", "").strip()
         try:
@@ -242,9 +236,7 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 % {"entry": obj, "status": obj.get_status_display().lower()},
                 messages.SUCCESS,
             )
-        return HttpResponseRedirect(
-            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-        )
+        return HttpResponseRedirect(self._url("change", obj.pk))
 
     # Bulk actions run each entry through the same checks as the buttons.
 
