@@ -1,26 +1,40 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from reversion.admin import VersionAdmin
 
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Transition
 from .review_admin import ReviewableAdmin, StatusFilter
 
 
 @admin.register(Actor)
-class ActorAdmin(VersionAdmin):
-    list_display = ["name", "kind", "parent"]
-    list_filter = ["kind"]
+class ActorAdmin(ReviewableAdmin):
+    list_display = ["name", "kind", "parent", "status_badge"]
+    list_filter = [StatusFilter, "kind"]
     search_fields = ["name", "aliases", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    fieldsets = [(None, {"fields": ["name", "slug", "kind", "aliases", "parent", "description"]})]
 
 
 @admin.register(Place)
-class PlaceAdmin(VersionAdmin):
-    list_display = ["name", "region", "latitude", "longitude", "coordinate_precision"]
-    list_filter = ["region", "coordinate_precision"]
+class PlaceAdmin(ReviewableAdmin):
+    list_display = [
+        "name",
+        "region",
+        "latitude",
+        "longitude",
+        "coordinate_precision",
+        "status_badge",
+    ]
+    list_filter = [StatusFilter, "region", "coordinate_precision"]
     search_fields = ["name", "alternative_names", "region"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "alternative_names", "region", "country"]}),
+        (
+            _("Coordinates"),
+            {"fields": [("latitude", "longitude"), "coordinate_precision"]},
+        ),
+    ]
 
 
 class EventActorInline(admin.TabularInline):

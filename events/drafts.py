@@ -11,6 +11,7 @@ While an entry is live, an edit is stored as a snapshot in ``pending_change`` an
 the row keeps the approved content; approval applies the snapshot to the row.
 """
 
+import hashlib
 import json
 
 from django.core.exceptions import FieldDoesNotExist
@@ -69,6 +70,77 @@ def snapshot_of(obj):
         rows = related_model._default_manager.filter(**{parent_fk: obj}).order_by("pk")
         snapshot["inlines"][name] = [_row_data(row, parent_fk) for row in rows]
     return _jsonable(snapshot)
+
+
+def empty_snapshot(obj):
+    """The snapshot of an entry with no content yet, to show a new entry as all added."""
+    model = type(obj)
+    return {
+        "fields": {f.name: None for f in _content_fields(model)},
+        "m2m": {f.name: [] for f in _m2m_fields(model)},
+        "inlines": {name: [] for name in FOLLOW.get(model, [])},
+    }
+
+
+def content_token(obj, live_snapshot=None):
+    """A fingerprint of the entry's stored content: its row (with m2m and inline rows) and
+    its pending change. Forms carry it so that a save or a review decision can tell whether
+    the content changed since the person opened the page."""
+    live = snapshot_of(obj) if live_snapshot is None else live_snapshot
+    payload = json.dumps([live, obj.pending_change], sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _references(model):
+    """(key, field) pairs of a snapshot's foreign keys: ("fields", f) and (inline name, f)."""
+    for field in _content_fields(model):
+        if field.many_to_one:
+            yield None, field
+    for name in FOLLOW.get(model, []):
+        related_model, parent_fk = _inline_relation(model, name)
+        for field in _row_fields(related_model, parent_fk):
+            if field.many_to_one:
+                yield name, field
+
+
+def referenced_pks(model, snapshot):
+    """The primary keys a snapshot points to, by model: {Actor: {3, 8}, Place: {2}}."""
+    found = {}
+    for inline, field in _references(model):
+        rows = [snapshot["fields"]] if inline is None else snapshot["inlines"].get(inline, [])
+        for row in rows:
+            if row.get(field.name) is not None:
+                found.setdefault(field.related_model, set()).add(row[field.name])
+    return found
+
+
+def existing_references(model, snapshot):
+    """The snapshot without inline rows and many-to-many choices that point to deleted rows.
+
+    Used when recovering a deleted entry: its links come back where they still can.
+    """
+    snapshot = json.loads(json.dumps(snapshot))
+    for field in _m2m_fields(model):
+        if field.name in snapshot["m2m"]:
+            wanted = snapshot["m2m"][field.name]
+            snapshot["m2m"][field.name] = sorted(
+                field.related_model._default_manager.filter(pk__in=wanted).values_list(
+                    "pk", flat=True
+                )
+            )
+    for inline, field in _references(model):
+        if inline is None or inline not in snapshot["inlines"]:
+            continue
+        rows = snapshot["inlines"][inline]
+        existing = set(
+            field.related_model._default_manager.filter(
+                pk__in=[row.get(field.name) for row in rows]
+            ).values_list("pk", flat=True)
+        )
+        snapshot["inlines"][inline] = [
+            row for row in rows if row.get(field.name) is None or row.get(field.name) in existing
+        ]
+    return snapshot
 
 
 def snapshot_from_admin_form(form, formsets, previous=None):
@@ -173,8 +245,19 @@ def apply_snapshot(obj, snapshot):
         for stale in existing.exclude(pk__in=kept_ids):
             stale.delete()
         current = {row.pk: row for row in existing}
+        taken = set(
+            related_model._default_manager.filter(pk__in=[row.get("id") for row in rows])
+            .exclude(pk__in=current)
+            .values_list("pk", flat=True)
+        )
         for data in rows:
-            row = current.get(data.get("id")) or related_model(**{parent_fk: obj})
+            row_id = data.get("id")
+            row = current.get(row_id)
+            if row is None:
+                # A row the entry lost since (or a recovered entry's row) comes back under
+                # its old id, so links to it stay valid.
+                reusable = row_id if row_id and row_id not in taken else None
+                row = related_model(pk=reusable, **{parent_fk: obj})
             for field in _row_fields(related_model, parent_fk):
                 if field.name in data:
                     setattr(row, field.attname, field.to_python(data[field.name]))

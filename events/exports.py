@@ -130,7 +130,7 @@ def public_events():
         .prefetch_related(
             Prefetch(
                 "actor_roles",
-                queryset=EventActor.objects.select_related("actor").order_by("id"),
+                queryset=EventActor.objects.public().select_related("actor").order_by("id"),
             ),
             Prefetch(
                 "claims",

@@ -5,7 +5,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -39,8 +40,43 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def live_or_empty(relation):
+    """The condition that a nullable reference (a place, a claimant) is unset or published."""
+    return Q(**{f"{relation}__isnull": True}) | Q(**{f"{relation}__is_live": True})
+
+
+class ReviewableQuerySet(models.QuerySet):
+    def shaped_by(self, user):
+        """Entries whose content ``user`` shaped since their last approval.
+
+        Someone shaped an entry if they are its last editor or if the review log holds a
+        step of theirs that changed its content (created, edited, restored, recovered)
+        after the latest approval. The four-eyes rule (events/workflow.py) is built on this.
+        """
+        content_type = ContentType.objects.get_for_model(self.model)
+
+        def steps(ref):
+            return Transition.objects.filter(
+                content_type=content_type, object_id=Cast(ref, output_field=CharField())
+            )
+
+        last_approval = (
+            steps(OuterRef(OuterRef("pk")))
+            .filter(action=Transition.Action.APPROVE)
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+        shaping = steps(OuterRef("pk")).filter(
+            action__in=Transition.SHAPING_ACTIONS,
+            user=user,
+            pk__gt=Coalesce(Subquery(last_approval), 0),
+        )
+        return self.filter(Q(last_edited_by=user) | Exists(shaping))
+
+
 class Reviewable(models.Model):
-    """Editorial state shared by events, claims and citations.
+    """Editorial state shared by every reviewed model: the entries (events, claims,
+    citations) and the reference records they name (actors, places, sources).
 
     The row always holds the content the public may see once ``is_live`` is set; an
     edit to live content waits in ``pending_change`` until a reviewer approves it
@@ -129,19 +165,22 @@ class Reviewable(models.Model):
     def has_pending_change(self):
         return self.pending_change is not None
 
+    @property
+    def is_new(self):
+        """Never published: such a reference record goes to review with the entry naming it."""
+        return self.first_published_at is None and not self.is_live
 
-class ActorQuerySet(models.QuerySet):
+
+class ActorQuerySet(ReviewableQuerySet):
     def public(self):
-        """Actors named by at least one public event or public claim."""
-        return self.filter(
-            Exists(
-                EventActor.objects.filter(actor=OuterRef("pk"), event__in=Event.objects.public())
-            )
+        """Published actors named by at least one public event or public claim."""
+        return self.filter(is_live=True).filter(
+            Exists(EventActor.objects.public().filter(actor=OuterRef("pk")))
             | Exists(Claim.objects.public().filter(claimant_actor=OuterRef("pk")))
         )
 
 
-class Actor(models.Model):
+class Actor(Reviewable):
     class Kind(models.TextChoices):
         STATE_FORCE = "state_force", _("State force")
         ARMED_GROUP = "armed_group", _("Armed group")
@@ -173,11 +212,13 @@ class Actor(models.Model):
 
     objects = ActorQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
         ordering = ["name"]
+        permissions = [("approve_actor", _("Can approve, return and withdraw actors"))]
         constraints = [
+            *Reviewable.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")), name="events_actor_not_own_coalition"
             ),
@@ -199,12 +240,15 @@ class Actor(models.Model):
                 raise ValidationError({"parent": _("An actor cannot be part of itself.")})
 
 
-class PlaceQuerySet(models.QuerySet):
+class PlaceQuerySet(ReviewableQuerySet):
     def public(self):
-        return self.filter(Exists(Event.objects.public().filter(place=OuterRef("pk"))))
+        """Published places of at least one public event."""
+        return self.filter(is_live=True).filter(
+            Exists(Event.objects.public().filter(place=OuterRef("pk")))
+        )
 
 
-class Place(models.Model):
+class Place(Reviewable):
     class Precision(models.TextChoices):
         EXACT = "exact", _("Exact location")
         TOWN = "town", _("Town or village")
@@ -234,11 +278,13 @@ class Place(models.Model):
 
     objects = PlaceQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         verbose_name = _("place")
         verbose_name_plural = _("places")
         ordering = ["name"]
+        permissions = [("approve_place", _("Can approve, return and withdraw places"))]
         constraints = [
+            *Reviewable.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="events_place_latitude_in_range",
@@ -278,11 +324,14 @@ class Place(models.Model):
             raise ValidationError(errors)
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(ReviewableQuerySet):
     def public(self):
-        """Live events with at least one public claim: the publication rule for events."""
-        return self.filter(is_live=True).filter(
-            Exists(Claim.objects.public().filter(event=OuterRef("pk")))
+        """Live events at a published place (or none) with at least one public claim:
+        the publication rule for events."""
+        return (
+            self.filter(is_live=True)
+            .filter(live_or_empty("place"))
+            .filter(Exists(Claim.objects.public().filter(event=OuterRef("pk"))))
         )
 
 
@@ -380,6 +429,12 @@ class Event(Reviewable):
             raise ValidationError(errors)
 
 
+class EventActorQuerySet(models.QuerySet):
+    def public(self):
+        """Roles of published actors in public events."""
+        return self.filter(actor__is_live=True, event__in=Event.objects.public())
+
+
 class EventActor(models.Model):
     class Role(models.TextChoices):
         ATTACKER = "attacker", _("Attacker")
@@ -399,6 +454,8 @@ class EventActor(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
+    objects = EventActorQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("actor in the event")
         verbose_name_plural = _("actors in the event")
@@ -413,11 +470,22 @@ class EventActor(models.Model):
         return f"{self.actor} ({self.get_role_display()})"
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(ReviewableQuerySet):
     def public(self):
-        """Live claims of live events backed by at least one live citation."""
-        return self.filter(is_live=True, event__is_live=True).filter(
-            Exists(ClaimCitation.objects.filter(claim=OuterRef("pk"), citation__is_live=True))
+        """Live claims of live events, by a published claimant, backed by at least one live
+        citation of a published source; the event's place, if any, is published too."""
+        return (
+            self.filter(is_live=True, event__is_live=True)
+            .filter(live_or_empty("event__place"), live_or_empty("claimant_actor"))
+            .filter(
+                Exists(
+                    ClaimCitation.objects.filter(
+                        claim=OuterRef("pk"),
+                        citation__is_live=True,
+                        citation__source__is_live=True,
+                    )
+                )
+            )
         )
 
 
@@ -579,8 +647,13 @@ class Claim(Reviewable):
 
 class ClaimCitationQuerySet(models.QuerySet):
     def public(self):
-        """Links of public claims to live citations (which those claims make public)."""
-        return self.filter(citation__is_live=True, claim__in=Claim.objects.public())
+        """Links of public claims to live citations of published sources (which those
+        claims make public)."""
+        return self.filter(
+            citation__is_live=True,
+            citation__source__is_live=True,
+            claim__in=Claim.objects.public(),
+        )
 
 
 class ClaimCitation(models.Model):
@@ -655,8 +728,15 @@ class Transition(models.Model):
         APPROVE = "approve", _("Approved")
         REQUEST_CHANGES = "request_changes", _("Changes requested")
         WITHDRAW = "withdraw", _("Withdrawn")
+        CREATE = "create", _("Created")
         EDIT = "edit", _("Edited")
         DISCARD = "discard", _("Pending change discarded")
+        RESTORE = "restore", _("Earlier version restored")
+        RECOVER = "recover", _("Recovered after deletion")
+        DELETE = "delete", _("Deleted")
+
+    # Steps that change an entry's content: whoever took one shaped what a reviewer approves.
+    SHAPING_ACTIONS = ("create", "edit", "restore", "recover")
 
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
@@ -669,6 +749,22 @@ class Transition(models.Model):
         related_name="review_transitions",
     )
     comment = models.TextField(_("comment"), blank=True)
+    snapshot = models.JSONField(
+        _("content after the step"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The entry's latest content once the step was taken (its pending change, if any): "
+            "every edit stays recoverable, including replaced and discarded pending changes."
+        ),
+    )
+    content_token = models.CharField(
+        _("content token"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("Fingerprint of the published content and pending change after the step."),
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,5 +1,5 @@
 """Admin support shared by the reviewed models: workflow buttons, draft over live,
-edit conflicts, status badges and bulk actions."""
+edit conflicts, status badges and bulk actions. Every change goes through events/workflow.py."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,12 +7,15 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from . import drafts, workflow
+from .forms import ReviewDecisionForm
 from .history import snapshot_diff
 from .history_admin import ReviewableHistoryMixin, transitions_for
 from .models import Status
@@ -26,9 +29,12 @@ STATUS_COLOURS = {
 }
 
 
-def edit_token(obj):
-    """What an editor saw when opening the form; a different value on save means a conflict."""
-    return obj.updated_at.isoformat() if obj.pk and obj.updated_at else ""
+def read_for_review(obj):
+    """Note on ``obj`` (as just read) its published content and content token, before a pending
+    change is laid over it: the page then shows and carries one consistent reading."""
+    obj.live_snapshot = drafts.snapshot_of(obj)
+    obj.content_token = drafts.content_token(obj, obj.live_snapshot)
+    return obj
 
 
 class ReviewableForm(forms.ModelForm):
@@ -36,19 +42,29 @@ class ReviewableForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["edit_token"].initial = edit_token(self.instance)
+        self.conflict_step = None
+        if self.instance.pk:
+            if not hasattr(self.instance, "content_token"):
+                read_for_review(self.instance)
+            self.fields["edit_token"].initial = self.instance.content_token
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            current = type(self.instance)._default_manager.get(pk=self.instance.pk)
-            if self.data.get(self.add_prefix("edit_token"), "") != edit_token(current):
+            # The admin saves inside one transaction: the lock taken here holds until the
+            # save is done, so nobody's save can land between this check and ours.
+            current = (
+                type(self.instance)._default_manager.select_for_update().get(pk=self.instance.pk)
+            )
+            seen = self.data.get(self.add_prefix("edit_token"), "")
+            if seen != drafts.content_token(current):
+                self.conflict_step = workflow.seen_step(current, seen)
                 editor = current.last_edited_by or _("someone else")
                 raise ValidationError(
                     _(
                         "%(editor)s changed this entry after you opened it. Your changes were "
-                        "not saved: open the entry again to see the current version, then "
-                        "redo your edit."
+                        "not saved: compare the two versions, then redo your edit on the "
+                        "current one."
                     ),
                     params={"editor": editor},
                     code="edit_conflict",
@@ -124,34 +140,50 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
         context = {"has_change_permission": self.has_change_permission(request)}
         return admin.ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
 
+    # Deleting: only what is not published; content that was ever published is withdrawn.
+
     def has_delete_permission(self, request, obj=None):
-        # Content that was ever published is withdrawn, not deleted; a superuser's delete
-        # stays recoverable.
+        if obj is not None and obj.is_live:
+            return False
+        # A superuser may delete withdrawn content; it stays recoverable.
         if obj is not None and obj.first_published_at and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
 
-    # Saving: content that is not live is saved; live content gets a pending change.
+    def delete_model(self, request, obj):
+        workflow.delete(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            workflow.delete(obj, by=request.user)
+
+    # Saving: every save goes through the workflow, under the row lock the form took.
 
     def save_model(self, request, obj, form, change):
-        if change and obj.is_live:
-            return
-        workflow.save_edit(
-            obj,
-            by=request.user,
-            save=lambda: super(ReviewableAdmin, self).save_model(request, obj, form, change),
-        )
+        """Nothing is written here: ``save_related`` writes the entry with its inline rows."""
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance
-        if change and obj.is_live:
-            previous = type(obj)._default_manager.get(pk=obj.pk).pending_change
-            workflow.save_pending_change(
-                obj, drafts.snapshot_from_admin_form(form, formsets, previous), by=request.user
-            )
-            for formset in formsets:
-                # Nothing was saved; the admin's change message reads these lists.
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if not change:
+
+            def save_all():
+                admin.ModelAdmin.save_model(self, request, obj, form, change)
+                super(ReviewableAdmin, self).save_related(request, form, formsets, change)
+
+            workflow.create(obj, by=request.user, save=save_all)
+            return
+        current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        previous = current.pending_change if current.is_live else None
+        workflow.edit(
+            obj,
+            drafts.snapshot_from_admin_form(form, formsets, previous),
+            by=request.user,
+            seen=form.cleaned_data.get("edit_token", ""),
+        )
+        for formset in formsets:
+            # The workflow wrote the rows; the admin's change message reads these lists.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if obj.is_live:
             messages.info(
                 request,
                 _(
@@ -159,8 +191,6 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                     "version until a reviewer approves it."
                 ),
             )
-            return
-        super().save_related(request, form, formsets, change)
 
     # The change form: pending change, transition buttons and log.
 
@@ -168,30 +198,61 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
         obj = super().get_object(request, object_id, from_field)
         # Editors continue from the pending change, not from the published version.
         editing = request.resolver_match and request.resolver_match.url_name.endswith("_change")
-        if obj is not None and obj.pending_change is not None and editing:
-            drafts.apply_fields(obj, obj.pending_change)
+        if obj is not None and editing:
+            read_for_review(obj)
+            if obj.pending_change is not None:
+                drafts.apply_fields(obj, obj.pending_change)
         return obj
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
             extra_context = {**(extra_context or {}), **self.review_context(request, obj)}
-        return super().change_view(request, object_id, form_url, extra_context)
+        try:
+            return super().change_view(request, object_id, form_url, extra_context)
+        except workflow.TransitionError as error:
+            # Raised inside the admin's transaction, which is rolled back: nothing was saved.
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self._url("change", object_id))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if getattr(form, "conflict_step", None) is not None or (
+            form.errors and "edit_token" in form.data
+        ):
+            context["conflict_compare_url"] = self._compare_since_url(
+                obj, form.conflict_step, "current"
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _compare_since_url(self, obj, step, to):
+        if obj is None or step is None:
+            return None
+        return self._url("compare", obj.pk) + "?" + urlencode({"from": f"step-{step.pk}", "to": to})
 
     def review_context(self, request, obj):
         pending_diff = None
         if obj.pending_change is not None:
-            published = type(obj)._default_manager.get(pk=obj.pk)
-            pending_diff = snapshot_diff(
-                type(obj), drafts.snapshot_of(published), obj.pending_change
-            )
+            pending_diff = snapshot_diff(type(obj), obj.live_snapshot, obj.pending_change)
+        changed_since = None
+        since = request.GET.get("since", "")
+        if since and since != obj.content_token:
+            step = workflow.seen_step(obj, since)
+            current = obj.pending_change or obj.live_snapshot
+            changed_since = {
+                "changes": snapshot_diff(type(obj), step.snapshot, current) if step else None,
+                "compare_url": self._compare_since_url(obj, step, "current"),
+            }
         return {
             "review_actions": workflow.available_actions(obj, request.user),
             "review_refusal": workflow.refusal(workflow.APPROVE, obj, request.user)
             if obj.status == Status.IN_REVIEW
+            and workflow.has_permission(request.user, obj, "approve")
             else None,
+            "review_token": obj.content_token,
             "transitions": transitions_for(obj),
             "pending_diff": pending_diff,
+            "changed_since": changed_since,
             "transition_url": self._url("transition", obj.pk),
         }
 
@@ -210,22 +271,33 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = self._entry(request, object_id)
-        name = request.POST.get("action", "")
-        comment = request.POST.get("comment", "").strip()
+        change_url = self._url("change", obj.pk)
+        form = ReviewDecisionForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    message = f"{label}: {error}" if label else error
+                    self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        decision = form.cleaned_data
+        name, comment, seen = decision["action"], decision["comment"].strip(), decision["seen"]
         try:
             if name == "discard":
-                workflow.discard_pending_change(obj, by=request.user, comment=comment)
+                workflow.discard_pending_change(obj, by=request.user, comment=comment, seen=seen)
             elif name == workflow.APPROVE.name:
                 workflow.approve(
                     obj,
                     by=request.user,
                     comment=comment,
-                    correction_note=request.POST.get("correction_note", ""),
+                    correction_note=decision["correction_note"],
+                    seen=seen,
                 )
-            elif name in workflow.ACTIONS:
-                getattr(workflow, name)(obj, by=request.user, comment=comment)
             else:
-                raise workflow.TransitionError(_("Unknown action."))
+                getattr(workflow, name)(obj, by=request.user, comment=comment, seen=seen)
+        except workflow.StaleContent as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(f"{change_url}?{urlencode({'since': seen})}")
         except workflow.TransitionError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
@@ -236,18 +308,11 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 % {"entry": obj, "status": obj.get_status_display().lower()},
                 messages.SUCCESS,
             )
-        return HttpResponseRedirect(self._url("change", obj.pk))
+        return HttpResponseRedirect(change_url)
 
     # Bulk actions run each entry through the same checks as the buttons.
 
-    def _bulk(self, request, queryset, action):
-        done, refused = 0, []
-        for obj in queryset:
-            try:
-                getattr(workflow, action.name)(obj, by=request.user)
-                done += 1
-            except workflow.TransitionError as error:
-                refused.append(str(error))
+    def _report(self, request, action, done, refused):
         if done:
             self.message_user(
                 request,
@@ -259,11 +324,61 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
 
     @admin.action(description=_("Submit selected entries for review"), permissions=["change"])
     def submit_selected(self, request, queryset):
-        self._bulk(request, queryset, workflow.SUBMIT)
+        done, refused = 0, []
+        for obj in queryset:
+            try:
+                workflow.submit(obj, by=request.user)
+                done += 1
+            except workflow.TransitionError as error:
+                refused.append(str(error))
+        self._report(request, workflow.SUBMIT, done, refused)
 
     @admin.action(description=_("Approve selected entries"), permissions=["approve"])
     def approve_selected(self, request, queryset):
-        self._bulk(request, queryset, workflow.APPROVE)
+        """Show what each selected entry would publish; approve on confirmation, each one only
+        if its content is still what the page showed."""
+        entries = list(queryset)
+        if request.POST.get("confirm") != "yes":
+            rows = []
+            for obj in entries:
+                read_for_review(obj)
+                reason = workflow.refusal(workflow.APPROVE, obj, request.user)
+                old = obj.live_snapshot if obj.is_live else drafts.empty_snapshot(obj)
+                rows.append(
+                    {
+                        "entry": obj,
+                        "refusal": reason,
+                        "changes": snapshot_diff(
+                            type(obj), old, obj.pending_change or obj.live_snapshot
+                        ),
+                    }
+                )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Approve selected entries"),
+                "opts": self.opts,
+                "rows": rows,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "approvable": [row for row in rows if row["refusal"] is None],
+            }
+            return TemplateResponse(request, "admin/review_bulk_approve.html", context)
+        done, refused = 0, []
+        for obj in entries:
+            seen = request.POST.get(f"seen-{obj.pk}")
+            if not seen:
+                refused.append(
+                    workflow.refusal(workflow.APPROVE, obj, request.user)
+                    or _("“%(entry)s” was not shown for approval: nothing was done.")
+                    % {"entry": obj}
+                )
+                continue
+            try:
+                workflow.approve(obj, by=request.user, seen=seen)
+                done += 1
+            except workflow.TransitionError as error:
+                refused.append(str(error))
+        self._report(request, workflow.APPROVE, done, refused)
+        return None
 
     def has_approve_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.approve_{self.opts.model_name}")

@@ -32,7 +32,11 @@ Citation = apps.get_model("sources", "Citation")
 # The rows that belong to an entry: saved, versioned and restored with it.
 FOLLOW = {Event: ["actor_roles"], Claim: ["citation_links"]}
 
-for model in (Actor, Place, Source, EventActor, ClaimCitation):
+# Every reviewed model: the entries, and the reference records whose names they show.
+REFERENCE_MODELS = (Actor, Place, Source)
+REVIEWED_MODELS = (Event, Claim, Citation, *REFERENCE_MODELS)
+
+for model in (EventActor, ClaimCitation):
     reversion.register(model)
-for model in (Event, Claim, Citation):
+for model in REVIEWED_MODELS:
     reversion.register(model, follow=FOLLOW.get(model, ()), exclude=WORKFLOW_FIELDS)

@@ -70,7 +70,9 @@ def event_prefetches(preview=False):
     return [
         Prefetch(
             "actor_roles",
-            queryset=EventActor.objects.select_related("actor__parent").order_by("id"),
+            queryset=(EventActor.objects.all() if preview else EventActor.objects.public())
+            .select_related("actor__parent")
+            .order_by("id"),
         ),
         Prefetch(
             "children", queryset=events.select_related("place").order_by("start_date", "title")
@@ -368,9 +370,7 @@ class ActorListView(ListView):
             .select_related("parent")
             .annotate(
                 parent_is_public=Exists(Actor.objects.public().filter(pk=OuterRef("parent_id"))),
-                event_count=count_of(
-                    EventActor.objects.filter(event__in=Event.objects.public()), "actor"
-                ),
+                event_count=count_of(EventActor.objects.public(), "actor"),
                 claim_count=count_of(Claim.objects.public(), "claimant_actor"),
             )
             .order_by("name")
@@ -394,7 +394,8 @@ class ActorDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         actor = self.object
         context.update(
-            roles=EventActor.objects.filter(actor=actor, event__in=Event.objects.public())
+            roles=EventActor.objects.public()
+            .filter(actor=actor)
             .select_related("event__place")
             .order_by("event__start_date", "event__title", "id"),
             claims=Claim.objects.public()

@@ -1,9 +1,14 @@
-"""The editorial workflow: the one place where review states change.
+"""The editorial workflow: the one door through which reviewed content changes.
 
-Each transition locks the entry, checks the current state and the user's
-permission, changes the state, appends a Transition to the log and records a
-django-reversion revision carrying the comment, in one transaction. Email goes
-out only after the transaction commits.
+Every change to a reviewed entry (events, claims, citations, and the actors, places and
+sources they name) is a function here: a review step, an edit, a restore, a recovery or a
+deletion. Each one locks the row, checks the entry's state, the user's permission and, when
+the caller says what the person saw, that the content has not changed since; then it changes
+the row, appends a Transition to the log (with the content after the step) and records a
+django-reversion revision, in one transaction. Email goes out only after the commit.
+
+Nothing here trusts an instance the caller loaded earlier: every function works on the row
+it locked, so a stale copy can never write review fields back.
 """
 
 from dataclasses import dataclass
@@ -22,10 +27,25 @@ from django.utils.translation import gettext_lazy
 
 from . import drafts
 from .models import Status, Transition
+from .versioning import REFERENCE_MODELS
 
 
 class TransitionError(Exception):
-    """A transition the entry's state or the user's permissions do not allow."""
+    """A step the entry's state, the user's permissions or the four-eyes rule do not allow."""
+
+
+class StaleContent(TransitionError):
+    """The content changed since the person looked at it: nothing was done.
+
+    ``seen`` is the content token the person saw; ``step`` is the logged step whose content
+    it was, when the log has it, so callers can show what changed since.
+    """
+
+    def __init__(self, message, *, entry, seen):
+        super().__init__(message)
+        self.entry = entry
+        self.seen = seen
+        self.step = seen_step(entry, seen)
 
 
 @dataclass(frozen=True)
@@ -69,13 +89,28 @@ WITHDRAW = Action(
 ACTIONS = {action.name: action for action in (SUBMIT, APPROVE, REQUEST_CHANGES, WITHDRAW)}
 
 
+# Who may do what
+
+
 def has_permission(user, obj, permission):
     opts = obj._meta
     return user.is_active and user.has_perm(f"{opts.app_label}.{permission}_{opts.model_name}")
 
 
+def approvable_by(queryset, user):
+    """The entries of ``queryset`` the four-eyes rule lets ``user`` approve.
+
+    The rule: nobody who shaped the content under review since its last approval (see
+    ``ReviewableQuerySet.shaped_by``) approves it, unless KIDAL_ALLOW_SELF_APPROVAL is set.
+    The review queue, the buttons, previews and bulk actions all ask this function.
+    """
+    if settings.KIDAL_ALLOW_SELF_APPROVAL:
+        return queryset
+    return queryset.exclude(pk__in=queryset.shaped_by(user).values("pk"))
+
+
 def is_own_change(user, obj):
-    return obj.last_edited_by_id == user.pk and not settings.KIDAL_ALLOW_SELF_APPROVAL
+    return not approvable_by(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
 
 
 def refusal(action, obj, user, comment=""):
@@ -92,9 +127,9 @@ def refusal(action, obj, user, comment=""):
             "model": obj._meta.verbose_name,
         }
     if action is APPROVE and is_own_change(user, obj):
-        return _("You made the latest change to “%(entry)s”: another reviewer must approve it.") % {
-            "entry": obj
-        }
+        return _(
+            "You shaped the content of “%(entry)s” under review: another reviewer must approve it."
+        ) % {"entry": obj}
     if action.needs_comment and not comment.strip():
         return _("“%(action)s” needs a comment saying why.") % {"action": action.label}
     return None
@@ -109,25 +144,89 @@ def available_actions(obj, user):
     ]
 
 
-def _log(obj, action_name, from_status, by, comment):
-    return Transition.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:250],
-        action=action_name,
-        from_status=from_status,
-        to_status=obj.status,
-        user=by,
-        comment=comment,
+# What the person saw
+
+
+def seen_step(entry, token):
+    """The latest logged step after which the entry's content had ``token``, if any."""
+    if not token:
+        return None
+    return steps_of(entry).filter(content_token=token).order_by("-pk").first()
+
+
+def steps_of(entry):
+    return Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(entry), object_id=str(entry.pk)
     )
 
 
-def _perform(action, obj, by, comment, change_state):
+def _check_seen(entry, seen, message):
+    if seen is not None and seen != drafts.content_token(entry):
+        raise StaleContent(message, entry=entry, seen=seen)
+
+
+def _changed_since_you_looked(entry):
+    return _(
+        "“%(entry)s” changed after you opened it (latest change by %(editor)s): nothing was "
+        "done. Compare the two versions, then decide again."
+    ) % {"entry": entry, "editor": entry.last_edited_by or _("someone else")}
+
+
+def _edit_conflict(entry):
+    return _(
+        "%(editor)s changed this entry after you opened it. Your changes were not saved: "
+        "compare the two versions, then redo your edit on the current one."
+    ) % {"editor": entry.last_edited_by or _("someone else")}
+
+
+# The log
+
+
+def _log(entry, action, from_status, by, comment, snapshot=None):
+    live = drafts.snapshot_of(entry)
+    return Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(entry),
+        object_id=str(entry.pk),
+        object_repr=str(entry)[:250],
+        action=action,
+        from_status=from_status,
+        to_status=entry.status,
+        user=by,
+        comment=comment,
+        snapshot=snapshot if snapshot is not None else (entry.pending_change or live),
+        content_token=drafts.content_token(entry, live),
+    )
+
+
+def _locked(obj):
+    try:
+        return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    except type(obj).DoesNotExist:
+        raise TransitionError(_("This entry no longer exists.")) from None
+
+
+def _refresh(obj):
+    if obj.pk is not None and type(obj)._default_manager.filter(pk=obj.pk).exists():
+        obj.refresh_from_db()
+
+
+def _revision(by, comment, when=None):
+    reversion.set_user(by)
+    reversion.set_comment(comment)
+    if when is not None:
+        reversion.set_date_created(when)
+
+
+# Review steps
+
+
+def _perform(action, obj, by, comment, change_state, seen=None):
     with transaction.atomic():
-        entry = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        entry = _locked(obj)
         reason = refusal(action, entry, by, comment)
         if reason:
             raise TransitionError(reason)
+        _check_seen(entry, seen, _changed_since_you_looked(entry))
         from_status = entry.status
         with reversion.create_revision(atomic=False):
             try:
@@ -137,24 +236,58 @@ def _perform(action, obj, by, comment, change_state):
             entry.status = action.target
             entry.save()
             transition = _log(entry, action.name, from_status, by, comment)
-            reversion.set_user(by)
-            reversion.set_comment(f"{action.label}: {comment}" if comment else str(action.label))
             # The version and its review step share one moment, so history shows the new state.
-            reversion.set_date_created(transition.created_at)
+            _revision(
+                by,
+                f"{action.label}: {comment}" if comment else str(action.label),
+                transition.created_at,
+            )
         transaction.on_commit(lambda: _notify(transition, entry))
-    obj.refresh_from_db()
+    _refresh(obj)
     return transition
 
 
-def submit(obj, *, by, comment=""):
-    return _perform(SUBMIT, obj, by, comment, lambda entry: None)
+def submit(obj, *, by, comment="", seen=None):
+    """Send the entry to review, with the new reference records it names (an actor, a place,
+    a source created while writing it) that are still drafts."""
+    with transaction.atomic():
+        transition = _perform(SUBMIT, obj, by, comment, lambda entry: None, seen)
+        for record in new_references(obj):
+            if refusal(SUBMIT, record, by) is None:
+                _perform(
+                    SUBMIT,
+                    record,
+                    by,
+                    _("Submitted with “%(entry)s”") % {"entry": obj},
+                    lambda entry: None,
+                )
+    return transition
 
 
-def approve(obj, *, by, comment="", correction_note=""):
+def new_references(entry, seen=None):
+    """Never-published reference records the entry's latest content names, and theirs."""
+    seen = set() if seen is None else seen
+    snapshot = entry.pending_change or drafts.snapshot_of(entry)
+    found = []
+    for model, pks in drafts.referenced_pks(type(entry), snapshot).items():
+        if model not in REFERENCE_MODELS:
+            continue
+        for record in model._default_manager.filter(pk__in=pks):
+            key = (model, record.pk)
+            if key in seen or not record.is_new:
+                continue
+            seen.add(key)
+            found.append(record)
+            found.extend(new_references(record, seen))
+    return found
+
+
+def approve(obj, *, by, comment="", correction_note="", seen=None):
     """Publish the entry; for live content, publish its pending change.
 
     ``correction_note`` is the one line the public sees about what a change to
-    already published content corrected.
+    already published content corrected. ``seen`` is the content token of what the
+    reviewer read: approval is refused if the content changed since.
     """
 
     def publish(entry):
@@ -170,18 +303,18 @@ def approve(obj, *, by, comment="", correction_note=""):
         entry.last_reviewed_at = now
         entry.last_reviewed_by = by
 
-    return _perform(APPROVE, obj, by, comment, publish)
+    return _perform(APPROVE, obj, by, comment, publish, seen)
 
 
-def request_changes(obj, *, by, comment):
+def request_changes(obj, *, by, comment, seen=None):
     def note_review(entry):
         entry.last_reviewed_at = timezone.now()
         entry.last_reviewed_by = by
 
-    return _perform(REQUEST_CHANGES, obj, by, comment, note_review)
+    return _perform(REQUEST_CHANGES, obj, by, comment, note_review, seen)
 
 
-def withdraw(obj, *, by, comment):
+def withdraw(obj, *, by, comment, seen=None):
     """Take the entry off the public site; a pending edit becomes its working copy."""
 
     def unpublish(entry):
@@ -192,85 +325,161 @@ def withdraw(obj, *, by, comment):
         entry.last_reviewed_at = timezone.now()
         entry.last_reviewed_by = by
 
-    return _perform(WITHDRAW, obj, by, comment, unpublish)
+    return _perform(WITHDRAW, obj, by, comment, unpublish, seen)
 
 
-def prepare_edit(obj, *, by):
-    """Mark an entry that is not live as edited by ``by``; the caller saves it."""
-    obj.last_edited_by = by
-    obj.last_edited_at = timezone.now()
-    if obj.status == Status.WITHDRAWN:
-        obj.status = Status.DRAFT
+# Content changes
 
 
-def save_edit(obj, *, by, save=None, comment=""):
-    """Save an edit of an entry that is not live; editing a withdrawn entry makes it a draft."""
-    if obj.pk and not has_permission(by, obj, "change"):
-        raise TransitionError(_("You do not have permission to change this entry."))
-    from_status = obj.status
+def create(obj, *, by, save=None, comment=""):
+    """Record a new entry as a draft written by ``by``.
+
+    ``save`` writes the row and its related rows (the admin saves its inline rows too);
+    by default the row alone is saved.
+    """
+    if not has_permission(by, obj, "add"):
+        raise TransitionError(_("You do not have permission to add this entry."))
     with transaction.atomic():
-        prepare_edit(obj, by=by)
+        obj.status, obj.is_live, obj.pending_change = Status.DRAFT, False, None
+        obj.first_published_at = None
+        obj.last_edited_by, obj.last_edited_at = by, timezone.now()
         (save or obj.save)()
-        if obj.status != from_status:
-            _log(obj, "edit", from_status, by, comment or _("Edited the withdrawn entry"))
+        return _log(obj, Transition.Action.CREATE, Status.DRAFT, by, comment or _("Created"))
 
 
-def save_pending_change(obj, snapshot, *, by, comment=""):
-    """Store an edit of live content for review, leaving the public version untouched."""
-    if not obj.is_live:
-        raise TransitionError(_("Only published entries keep edits as pending changes."))
-    if not has_permission(by, obj, "change"):
-        raise TransitionError(_("You do not have permission to change this entry."))
+def edit(obj, snapshot, *, by, seen=None, comment="", action=Transition.Action.EDIT):
+    """Change the entry's content to ``snapshot`` (see events/drafts.py).
+
+    Content that is not live is written to the row; live content keeps its row and gets
+    the snapshot as its pending change. Either way an entry in review (or approved) goes
+    back to draft, so nothing is approved unseen. ``seen`` is the content token the editor
+    started from: if the content changed since, nothing is saved.
+    """
     with transaction.atomic():
-        entry = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        entry = _locked(obj)
+        if not has_permission(by, entry, "change"):
+            raise TransitionError(_("You do not have permission to change this entry."))
+        _check_seen(entry, seen, _edit_conflict(entry))
         from_status = entry.status
-        entry.pending_change = snapshot
-        entry.last_edited_by = by
-        entry.last_edited_at = timezone.now()
-        if entry.status == Status.APPROVED:
+        if entry.status in (Status.APPROVED, Status.IN_REVIEW, Status.WITHDRAWN):
             entry.status = Status.DRAFT
-        # A queryset update keeps django-reversion from recording the unchanged live row.
-        type(obj)._default_manager.filter(pk=obj.pk).update(
-            pending_change=entry.pending_change,
-            last_edited_by=by,
-            last_edited_at=entry.last_edited_at,
-            status=entry.status,
-            updated_at=entry.last_edited_at,
-        )
-        _log(entry, "edit", from_status, by, comment or _("Edited the published version"))
-    obj.refresh_from_db()
+        entry.last_edited_by, entry.last_edited_at = by, timezone.now()
+        default_comment = {
+            Transition.Action.EDIT: _("Edited the published version")
+            if entry.is_live
+            else _("Edited"),
+            Transition.Action.RESTORE: _("Restored an earlier version"),
+        }[action]
+        comment = comment or default_comment
+        if entry.is_live:
+            entry.pending_change = snapshot
+            # A queryset update keeps django-reversion from recording the unchanged live row.
+            type(entry)._default_manager.filter(pk=entry.pk).update(
+                pending_change=snapshot,
+                status=entry.status,
+                last_edited_by=by,
+                last_edited_at=entry.last_edited_at,
+                updated_at=entry.last_edited_at,
+            )
+        else:
+            with reversion.create_revision(atomic=False):
+                try:
+                    drafts.apply_snapshot(entry, snapshot)
+                except ValidationError as error:
+                    raise TransitionError(" ".join(error.messages)) from error
+                _revision(by, comment)
+        transition = _log(entry, action, from_status, by, comment)
+    _refresh(obj)
+    return transition
 
 
-def discard_pending_change(obj, *, by, comment=""):
-    """Drop an edit of live content; the published version stays as it is."""
+def restore(obj, snapshot, *, by, seen=None, comment=""):
+    """Bring back earlier content: as a pending change if the entry is live, at once if not."""
+    return edit(obj, snapshot, by=by, seen=seen, comment=comment, action=Transition.Action.RESTORE)
+
+
+def discard_pending_change(obj, *, by, comment="", seen=None):
+    """Drop an edit of live content; the published version stays as it is.
+
+    The discarded content stays in the log, so it can be compared and restored later.
+    """
     with transaction.atomic():
-        entry = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        entry = _locked(obj)
         if entry.pending_change is None:
             raise TransitionError(_("There is no pending change to discard."))
         if not has_permission(by, entry, "change"):
             raise TransitionError(_("You do not have permission to change this entry."))
-        from_status = entry.status
+        _check_seen(entry, seen, _changed_since_you_looked(entry))
+        from_status, discarded = entry.status, entry.pending_change
         entry.pending_change = None
         entry.status = Status.APPROVED
-        type(obj)._default_manager.filter(pk=obj.pk).update(
+        type(entry)._default_manager.filter(pk=entry.pk).update(
             pending_change=None, status=Status.APPROVED, updated_at=timezone.now()
         )
-        _log(entry, "discard", from_status, by, comment or _("Discarded the pending change"))
-    obj.refresh_from_db()
-
-
-def restore(obj, snapshot, *, by, comment=""):
-    """Bring back earlier content: as a pending change if the entry is live, at once if not."""
-    if obj.is_live:
-        save_pending_change(
-            obj, snapshot, by=by, comment=comment or _("Restored an earlier version")
+        transition = _log(
+            entry,
+            Transition.Action.DISCARD,
+            from_status,
+            by,
+            comment or _("Discarded the pending change"),
+            snapshot=discarded,
         )
-        return
-    comment = comment or _("Restored an earlier version")
-    with transaction.atomic(), reversion.create_revision(atomic=False):
-        save_edit(obj, by=by, save=lambda: drafts.apply_snapshot(obj, snapshot), comment=comment)
-        reversion.set_user(by)
-        reversion.set_comment(comment)
+    _refresh(obj)
+    return transition
+
+
+def recover(model, version, *, by, comment=""):
+    """Bring back a deleted entry from a version of it, as a draft.
+
+    Only entries that no longer exist are recovered: an existing entry's earlier content
+    comes back through ``restore``. Citation links and actor roles come back with it where
+    what they point to still exists; contradiction links to deleted claims are dropped.
+    """
+    if version.content_type.model_class() is not model:
+        raise TransitionError(_("This version belongs to another kind of entry."))
+    if not has_permission(by, model(), "add"):
+        raise TransitionError(_("You do not have permission to recover this entry."))
+    snapshot = drafts.snapshot_from_version(version)
+    with transaction.atomic():
+        if model._default_manager.filter(pk=version.object_id).exists():
+            raise TransitionError(
+                _("“%(entry)s” still exists: restore one of its versions from its history instead.")
+                % {"entry": version.object_repr}
+            )
+        snapshot = drafts.existing_references(model, snapshot)
+        entry = model(pk=int(version.object_id))
+        entry.status, entry.is_live = Status.DRAFT, False
+        entry.last_edited_by, entry.last_edited_at = by, timezone.now()
+        comment = comment or _("Recovered the deleted entry")
+        with reversion.create_revision(atomic=False):
+            try:
+                drafts.apply_snapshot(entry, snapshot)
+            except ValidationError as error:
+                raise TransitionError(" ".join(error.messages)) from error
+            _revision(by, comment)
+        _log(entry, Transition.Action.RECOVER, Status.DRAFT, by, comment)
+    return entry
+
+
+def delete(obj, *, by, comment=""):
+    """Delete an entry that is not published; its versions keep it recoverable."""
+    with transaction.atomic():
+        entry = _locked(obj)
+        if entry.is_live:
+            raise TransitionError(
+                _("“%(entry)s” is published: withdraw it before deleting it.") % {"entry": entry}
+            )
+        if not has_permission(by, entry, "delete"):
+            raise TransitionError(_("You do not have permission to delete this entry."))
+        _log(entry, Transition.Action.DELETE, entry.status, by, comment or _("Deleted"))
+        with reversion.create_revision(atomic=False):
+            # The last version before deletion, with its related rows, is what recovery reads.
+            reversion.add_to_revision(entry)
+            _revision(by, comment or _("Deleted"))
+        entry.delete()
+
+
+# Notifications
 
 
 def reviewers():

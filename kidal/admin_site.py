@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -6,12 +7,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision
 
-from events.models import Claim, Event, Status, Transition
-from sources.models import Citation
+from events import workflow
+from events.models import Status, Transition
+from events.versioning import REVIEWED_MODELS
 
 from .forms import AuditFilterForm
-
-REVIEWED_MODELS = (Event, Claim, Citation)
 
 
 class KidalAdminSite(admin.AdminSite):
@@ -27,15 +27,16 @@ class KidalAdminSite(admin.AdminSite):
         ]
 
     def review_queue_view(self, request):
-        """Entries awaiting review, without the ones this reviewer changed last."""
+        """Entries awaiting review that this person may approve (the four-eyes rule)."""
         sections = []
         for model in REVIEWED_MODELS:
             opts = model._meta
             if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
                 continue
             entries = (
-                model._default_manager.filter(status=Status.IN_REVIEW)
-                .exclude(last_edited_by=request.user)
+                workflow.approvable_by(
+                    model._default_manager.filter(status=Status.IN_REVIEW), request.user
+                )
                 .select_related("last_edited_by")
                 .order_by("last_edited_at")
             )
@@ -58,6 +59,7 @@ class KidalAdminSite(admin.AdminSite):
             **self.each_context(request),
             "title": _("Review queue"),
             "sections": sections,
+            "self_approval": settings.KIDAL_ALLOW_SELF_APPROVAL,
         }
         return TemplateResponse(request, "admin/review_queue.html", context)
 

@@ -5,7 +5,6 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from reversion.admin import VersionAdmin
 
 from events.models import Status
 from events.review_admin import ReviewableAdmin, StatusFilter
@@ -16,12 +15,17 @@ from .models import Citation, Source
 
 
 @admin.register(Source)
-class SourceAdmin(VersionAdmin):
-    list_display = ["name", "kind", "country", "language", "is_party"]
-    list_filter = ["kind", "is_party", "language", "country"]
+class SourceAdmin(ReviewableAdmin):
+    list_display = ["name", "kind", "country", "language", "is_party", "status_badge"]
+    list_filter = [StatusFilter, "kind", "is_party", "language", "country"]
     search_fields = ["name", "aliases", "website"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["actor"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "country", "language", "website", "aliases"]}),
+        (_("Party to the conflict"), {"fields": ["is_party", "actor"]}),
+        (None, {"fields": ["description"]}),
+    ]
 
 
 @admin.register(Citation)

@@ -147,12 +147,11 @@ def apply_import(plan_or_text, *, by):
         for source in plan.new_sources:
             source.slug = _unique_slug(source.name)
             with reversion.create_revision(atomic=False):
-                source.save()
+                workflow.create(source, by=by, comment=str(REVISION_COMMENT))
                 _describe_revision(by)
         for citation in plan.new_citations:
             with reversion.create_revision(atomic=False):
-                workflow.prepare_edit(citation, by=by)
-                citation.save()
+                workflow.create(citation, by=by, comment=str(REVISION_COMMENT))
                 _describe_revision(by)
     return ImportResult.of(plan)
 

@@ -6,16 +6,18 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from events.models import CONTENT_LANGUAGES, Claim, Reviewable, split_lines
+from events.models import CONTENT_LANGUAGES, Claim, Reviewable, ReviewableQuerySet, split_lines
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(ReviewableQuerySet):
     def public(self):
-        """Sources with at least one public citation."""
-        return self.filter(Exists(Citation.objects.public().filter(source=OuterRef("pk"))))
+        """Published sources with at least one public citation."""
+        return self.filter(is_live=True).filter(
+            Exists(Citation.objects.public().filter(source=OuterRef("pk")))
+        )
 
 
-class Source(models.Model):
+class Source(Reviewable):
     class Kind(models.TextChoices):
         NEWS_OUTLET = "news_outlet", _("News outlet")
         NEWS_AGENCY = "news_agency", _("News agency")
@@ -63,10 +65,11 @@ class Source(models.Model):
 
     objects = SourceQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         ordering = ["name"]
+        permissions = [("approve_source", _("Can approve, return and withdraw sources"))]
 
     def __str__(self):
         return self.name
@@ -85,10 +88,10 @@ class Source(models.Model):
             )
 
 
-class CitationQuerySet(models.QuerySet):
+class CitationQuerySet(ReviewableQuerySet):
     def public(self):
-        """Live citations that back at least one public claim."""
-        return self.filter(is_live=True).filter(
+        """Live citations of published sources that back at least one public claim."""
+        return self.filter(is_live=True, source__is_live=True).filter(
             Exists(Claim.objects.public().filter(citation_links__citation=OuterRef("pk")))
         )
 

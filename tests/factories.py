@@ -4,9 +4,10 @@ take them through the real workflow so that tests meet the same rules as users."
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from events import workflow
-from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place
+from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Status
 from sources.models import Citation, Source
 
 
@@ -37,7 +38,19 @@ def reviewer(username="reviewer"):
     return UserFactory(username=username, group="Reviewers")
 
 
-class ActorFactory(factory.django.DjangoModelFactory):
+class ApprovedReferenceFactory(factory.django.DjangoModelFactory):
+    """Reference records start approved, as the ones recorded before review covered them;
+    tests of their review build drafts with ``status=Status.DRAFT, is_live=False``."""
+
+    class Meta:
+        abstract = True
+
+    status = Status.APPROVED
+    is_live = True
+    first_published_at = factory.LazyFunction(timezone.now)
+
+
+class ActorFactory(ApprovedReferenceFactory):
     class Meta:
         model = Actor
 
@@ -46,7 +59,7 @@ class ActorFactory(factory.django.DjangoModelFactory):
     kind = Actor.Kind.ARMED_GROUP
 
 
-class PlaceFactory(factory.django.DjangoModelFactory):
+class PlaceFactory(ApprovedReferenceFactory):
     class Meta:
         model = Place
 
@@ -57,7 +70,7 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     longitude = 1.41
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(ApprovedReferenceFactory):
     class Meta:
         model = Source
 

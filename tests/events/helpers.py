@@ -57,6 +57,6 @@ def pending_edit(entry, *, by, **fields):
     """Store an edit of the live ``entry`` as a pending change, as the admin does on save."""
     snapshot = drafts.snapshot_of(entry)
     snapshot["fields"].update(fields)
-    workflow.save_pending_change(entry, snapshot, by=by)
+    workflow.edit(entry, snapshot, by=by)
     entry.refresh_from_db()
     return snapshot

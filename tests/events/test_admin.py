@@ -40,6 +40,13 @@ def transition_url(obj):
     return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/transition/"
 
 
+def decide(client, obj, **data):
+    """POST a review decision as the change page's review form does, carrying the token of
+    the content the page showed."""
+    current = type(obj)._default_manager.get(pk=obj.pk)
+    return client.post(transition_url(obj), {"seen": drafts.content_token(current), **data})
+
+
 def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -226,7 +233,7 @@ def test_inline_edit_of_a_live_claim_keeps_the_links_added_by_the_pending_change
             "stance": "supports",
         }
     )
-    workflow.save_pending_change(live_claim, snapshot, by=editor)
+    workflow.edit(live_claim, snapshot, by=editor)
     client.force_login(other_editor)
     edit(client, live_claim, **{"citation_links-0-locator": "para. 5"})
     pending_links = Claim.objects.get(pk=live_claim.pk).pending_change["inlines"]["citation_links"]
@@ -287,7 +294,7 @@ def test_forged_approve_by_an_editor_is_refused_and_changes_nothing(client, edit
     claim = claim_in(Status.IN_REVIEW, author=other_editor, approver=None)
     before = counts()
     client.force_login(editor)
-    response = client.post(transition_url(claim), {"action": "approve"})
+    response = decide(client, claim, **{"action": "approve"})
     assert response.status_code == 302
     claim.refresh_from_db()
     assert (claim.status, claim.is_live) == (Status.IN_REVIEW, False)
@@ -298,7 +305,7 @@ def test_forged_approve_by_an_editor_is_refused_and_changes_nothing(client, edit
 def test_reviewer_approves_through_the_transition_url(client, editor, reviewer):
     claim = claim_in(Status.IN_REVIEW, author=editor, approver=None)
     client.force_login(reviewer)
-    response = client.post(transition_url(claim), {"action": "approve", "comment": "Sourced."})
+    response = decide(client, claim, **{"action": "approve", "comment": "Sourced."})
     assert response.status_code == 302
     assert response["Location"] == change_url(claim)
     claim.refresh_from_db()
@@ -312,11 +319,12 @@ def test_reviewer_approval_of_a_pending_change_sets_the_correction_note(
 ):
     pending_edit(live_claim, by=editor, text=NEW_TEXT)
     client.force_login(editor)
-    client.post(transition_url(live_claim), {"action": "submit"})
+    decide(client, live_claim, **{"action": "submit"})
     client.force_login(reviewer)
-    client.post(
-        transition_url(live_claim),
-        {"action": "approve", "correction_note": "Children were among the dead."},
+    decide(
+        client,
+        live_claim,
+        **{"action": "approve", "correction_note": "Children were among the dead."},
     )
     live_claim.refresh_from_db()
     assert Claim.objects.public().get(pk=live_claim.pk).text == NEW_TEXT
@@ -326,7 +334,7 @@ def test_reviewer_approval_of_a_pending_change_sets_the_correction_note(
 def test_request_changes_through_the_url_needs_a_comment(client, editor, reviewer):
     claim = claim_in(Status.IN_REVIEW, author=editor, approver=None)
     client.force_login(reviewer)
-    response = client.post(transition_url(claim), {"action": "request_changes", "comment": " "})
+    response = decide(client, claim, **{"action": "request_changes", "comment": " "})
     assert any("needs a comment" in message for message in messages_of(response))
     assert Claim.objects.get(pk=claim.pk).status == Status.IN_REVIEW
 
@@ -335,14 +343,14 @@ def test_transition_url_refuses_get_and_unknown_actions(client, editor, reviewer
     claim = claim_in(Status.IN_REVIEW, author=editor, approver=None)
     client.force_login(reviewer)
     assert client.get(transition_url(claim)).status_code == 405
-    response = client.post(transition_url(claim), {"action": "delete"})
-    assert any("Unknown action" in message for message in messages_of(response))
+    response = decide(client, claim, **{"action": "delete"})
+    assert any("Select a valid choice" in message for message in messages_of(response))
     assert Claim.objects.get(pk=claim.pk).status == Status.IN_REVIEW
 
 
 def test_anonymous_visitor_cannot_use_the_transition_url(client, editor):
     claim = claim_in(Status.IN_REVIEW, author=editor, approver=None)
-    response = client.post(transition_url(claim), {"action": "approve"})
+    response = decide(client, claim, **{"action": "approve"})
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert Claim.objects.get(pk=claim.pk).status == Status.IN_REVIEW
@@ -351,7 +359,7 @@ def test_anonymous_visitor_cannot_use_the_transition_url(client, editor):
 def test_editor_discards_a_pending_change_through_the_url(client, editor, live_claim):
     pending_edit(live_claim, by=editor, text=NEW_TEXT)
     client.force_login(editor)
-    client.post(transition_url(live_claim), {"action": "discard"})
+    decide(client, live_claim, **{"action": "discard"})
     row = Claim.objects.get(pk=live_claim.pk)
     assert (row.pending_change, row.status, row.text) == (None, Status.APPROVED, OLD_TEXT)
 
@@ -364,13 +372,13 @@ def test_approving_a_pending_change_that_no_longer_validates_is_refused_with_a_m
     event.refresh_from_db()
     snapshot = drafts.snapshot_of(event)
     snapshot["fields"]["slug"] = "battle-of-kidal"
-    workflow.save_pending_change(event, snapshot, by=editor)
+    workflow.edit(event, snapshot, by=editor)
     workflow.submit(event, by=editor)
     EventFactory(slug="battle-of-kidal")  # meanwhile, another event takes the address
     before = counts()
 
     client.force_login(reviewer)
-    response = client.post(transition_url(event), {"action": "approve"})
+    response = decide(client, event, **{"action": "approve"})
 
     assert response.status_code == 302
     assert messages_of(response)
@@ -419,10 +427,16 @@ def test_bulk_approve_approves_others_changes_and_refuses_own(client, editor, re
     others = claim_in(Status.IN_REVIEW, author=editor, approver=None)
     own = claim_in(Status.IN_REVIEW, author=reviewer, approver=None)
     client.force_login(reviewer)
-    response = client.post(
-        "/admin/events/claim/",
-        {"action": "approve_selected", "_selected_action": [others.pk, own.pk]},
-    )
+    selected = {"action": "approve_selected", "_selected_action": [others.pk, own.pk]}
+    confirmation = client.post("/admin/events/claim/", selected)
+    assert confirmation.status_code == 200
+    assert [row["entry"] for row in confirmation.context["approvable"]] == [others]
+    seen = {
+        f"seen-{row['entry'].pk}": row["entry"].content_token
+        for row in confirmation.context["rows"]
+        if row["refusal"] is None
+    }
+    response = client.post("/admin/events/claim/", {**selected, "confirm": "yes", **seen})
     assert response.status_code == 302
     assert Claim.objects.get(pk=others.pk).status == Status.APPROVED
     assert Claim.objects.get(pk=own.pk).status == Status.IN_REVIEW
@@ -552,7 +566,7 @@ def test_changelist_filters_by_review_status(
     claims["pending"] = published_claim(author=editor, approver=other_reviewer)
     snapshot = drafts.snapshot_of(claims["pending"])
     snapshot["fields"]["text"] = NEW_TEXT
-    workflow.save_pending_change(claims["pending"], snapshot, by=editor)
+    workflow.edit(claims["pending"], snapshot, by=editor)
     client.force_login(reviewer)
 
     response = client.get("/admin/events/claim/", {"review": value})

@@ -340,12 +340,13 @@ def test_pending_change_leaves_the_public_text_alone(editor, live_claim):
     )
 
 
-def test_pending_change_is_not_stored_for_an_entry_that_is_not_live(editor):
+def test_edit_of_an_entry_that_is_not_live_is_written_to_its_row_not_kept_pending(editor):
     claim = draft_claim(author=editor)
     snapshot = drafts.snapshot_of(claim)
-    with pytest.raises(TransitionError):
-        workflow.save_pending_change(claim, snapshot, by=editor)
+    snapshot["fields"]["text"] = NEW_TEXT
+    workflow.edit(claim, snapshot, by=editor)
     assert state(claim)[2] is None
+    assert Claim.objects.get(pk=claim.pk).text == NEW_TEXT
 
 
 def test_approved_pending_change_goes_live_with_its_correction_note(editor, reviewer, live_claim):
@@ -383,7 +384,7 @@ def test_pending_change_of_citation_links_goes_live_on_approval(editor, reviewer
             "stance": "supports",
         }
     )
-    workflow.save_pending_change(live_claim, snapshot, by=editor)
+    workflow.edit(live_claim, snapshot, by=editor)
     assert live_claim.citation_links.count() == 1
     workflow.submit(live_claim, by=editor)
     workflow.approve(live_claim, by=reviewer)

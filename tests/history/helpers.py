@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from reversion.models import Version
 
-from events import workflow
+from events import drafts, workflow
 from tests.factories import CitationFactory, ClaimCitationFactory, ClaimFactory
 
 PASSWORD = "pass-word-1234"
@@ -24,13 +24,10 @@ def versions_of(obj):
 
 def edit_draft(obj, *, by, comment="Edited", **fields):
     """Change an entry that is not live the way an editor would: one revision."""
-    with reversion.create_revision():
-        for name, value in fields.items():
-            setattr(obj, name, value)
-        workflow.prepare_edit(obj, by=by)
-        obj.save()
-        reversion.set_user(by)
-        reversion.set_comment(comment)
+    snapshot = drafts.snapshot_of(obj)
+    snapshot["fields"].update({name: getattr(value, "pk", value) for name, value in fields.items()})
+    workflow.edit(obj, snapshot, by=by, comment=comment)
+    obj.refresh_from_db()
     return obj
 
 
@@ -92,3 +89,10 @@ def form_errors(response):
         errors.append(inline.formset.errors)
         errors.append(inline.formset.non_form_errors())
     return repr(errors)
+
+
+def restore(client, obj, version, **data):
+    """Open the restore page of ``version`` and confirm it, as a person would."""
+    url = restore_url(obj, version)
+    page = client.get(url)
+    return client.post(url, {"seen": page.context["seen"], **data})

@@ -195,7 +195,7 @@ class CompareViewTests(TestCase):
         )
         snapshot = drafts.snapshot_of(claim)
         snapshot["fields"]["text"] = "Fighters killed 10 civilians."
-        workflow.save_pending_change(claim, snapshot, by=self.editor)
+        workflow.edit(claim, snapshot, by=self.editor)
 
         response = self.client.get(compare_url(claim, "live", "pending"))
 

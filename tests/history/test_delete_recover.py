@@ -7,7 +7,6 @@ from reversion.models import Version
 
 from events import drafts, workflow
 from events.models import Claim, ClaimCitation, Status
-from tests.admin_forms import admin_form_data
 from tests.factories import (
     CitationFactory,
     ClaimCitationFactory,
@@ -52,7 +51,7 @@ class DeletePublishedTests(TestCase):
     def test_published_content_with_a_pending_change_cannot_be_deleted_either(self):
         snapshot = drafts.snapshot_of(self.claim)
         snapshot["fields"]["text"] = "Edited."
-        workflow.save_pending_change(self.claim, snapshot, by=self.editor)
+        workflow.edit(self.claim, snapshot, by=self.editor)
         self.client.force_login(self.editor)
         response = self.client.post(admin_url(self.claim, "delete"), {"post": "yes"})
         self.assertEqual(response.status_code, 403)
@@ -108,12 +107,13 @@ class RecoverTests(TestCase):
         )
         cls.second_link = ClaimCitationFactory(claim=cls.claim, quote="quatorze")
         # Record the second link in the claim's latest version (as an approved edit would).
-        workflow.save_pending_change(cls.claim, drafts.snapshot_of(cls.claim), by=cls.editor)
+        workflow.edit(cls.claim, drafts.snapshot_of(cls.claim), by=cls.editor)
         workflow.submit(cls.claim, by=cls.editor)
         workflow.approve(cls.claim, by=cls.reviewer)
         cls.link_ids = sorted(cls.claim.citation_links.values_list("pk", flat=True))
 
     def delete_as_superuser(self):
+        workflow.withdraw(self.claim, by=self.reviewer, comment="Retracted by the outlet.")
         self.client.force_login(self.boss)
         response = self.client.post(admin_url(self.claim, "delete"), {"post": "yes"})
         self.assertEqual(response.status_code, 302)
@@ -130,9 +130,13 @@ class RecoverTests(TestCase):
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200, shown_messages(response))
         self.assertFalse(Claim.objects.filter(pk=self.claim.pk).exists())  # GET changes nothing
-        return self.client.post(url, admin_form_data(response)), response
+        return self.client.post(url, {"confirm": "on"}), response
 
-    def test_superuser_can_delete_published_content(self):
+    def test_superuser_can_delete_withdrawn_content_but_nobody_deletes_live_content(self):
+        self.client.force_login(self.boss)
+        response = self.client.post(admin_url(self.claim, "delete"), {"post": "yes"})
+        self.assertEqual(response.status_code, 403)
+        self.assertTrue(Claim.objects.filter(pk=self.claim.pk, is_live=True).exists())
         self.delete_as_superuser()
 
     def test_deleted_content_is_listed_for_recovery(self):
@@ -168,7 +172,7 @@ class RecoverTests(TestCase):
 
         form_page = self.client.get(url)
         self.assertEqual(form_page.status_code, 200, shown_messages(form_page))
-        response = self.client.post(url, admin_form_data(form_page))
+        response = self.client.post(url, {"confirm": "on"})
 
         self.assertEqual(response.status_code, 302, form_errors(response))
         recovered = Claim.objects.get(pk=draft.pk)

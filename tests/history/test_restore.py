@@ -20,7 +20,14 @@ from tests.factories import (
     reviewer,
 )
 
-from .helpers import admin_url, draft_claim_with_versions, edit_draft, restore_url, versions_of
+from .helpers import (
+    admin_url,
+    draft_claim_with_versions,
+    edit_draft,
+    restore,
+    restore_url,
+    versions_of,
+)
 
 
 def public_texts():
@@ -52,9 +59,7 @@ class RestoreDraftTests(TestCase):
     def test_restoring_a_draft_applies_the_version_at_once_in_one_revision(self):
         before = Revision.objects.count()
 
-        response = self.client.post(
-            restore_url(self.claim, self.first), {"comment": "The 10 was a typo."}
-        )
+        response = restore(self.client, self.claim, self.first, **{"comment": "The 10 was a typo."})
 
         self.assertRedirects(
             response, admin_url(self.claim, "change"), fetch_redirect_response=False
@@ -68,7 +73,7 @@ class RestoreDraftTests(TestCase):
         self.assertEqual(latest.get_comment(), "The 10 was a typo.")
 
     def test_restoring_without_a_comment_records_a_default_one(self):
-        self.client.post(restore_url(self.claim, self.first))
+        restore(self.client, self.claim, self.first)
         comment = versions_of(self.claim)[0].revision.get_comment()
         self.assertIn("Restored the version of", comment)
 
@@ -78,7 +83,7 @@ class RestoreDraftTests(TestCase):
         added = ClaimCitationFactory(claim=self.claim, citation=CitationFactory())
         edit_draft(self.claim, by=self.editor, comment="Swapped the citation")
 
-        self.client.post(restore_url(self.claim, self.first))
+        restore(self.client, self.claim, self.first)
 
         links = list(self.claim.citation_links.all())
         self.assertEqual([link.citation_id for link in links], [original.citation_id])
@@ -99,7 +104,7 @@ class RestoreDraftTests(TestCase):
         self.client.force_login(clerk)
 
         self.assertEqual(self.client.get(restore_url(self.claim, self.first)).status_code, 200)
-        response = self.client.post(restore_url(self.claim, self.first))
+        response = restore(self.client, self.claim, self.first)
 
         self.assertEqual(response.status_code, 403)
         self.claim.refresh_from_db()
@@ -118,7 +123,7 @@ class RestorePublishedTests(TestCase):
         cls.first = versions_of(cls.claim)[0]
         snapshot = drafts.snapshot_of(cls.claim)
         snapshot["fields"]["text"] = "Fighters killed 10 civilians."
-        workflow.save_pending_change(cls.claim, snapshot, by=cls.editor)
+        workflow.edit(cls.claim, snapshot, by=cls.editor)
         workflow.submit(cls.claim, by=cls.editor)
         workflow.approve(cls.claim, by=cls.second_reviewer)
 
@@ -138,7 +143,7 @@ class RestorePublishedTests(TestCase):
     def test_restoring_published_content_creates_a_pending_change(self):
         revisions = Revision.objects.count()
 
-        response = self.client.post(restore_url(self.claim, self.first), {"comment": "Back to 14."})
+        response = restore(self.client, self.claim, self.first, **{"comment": "Back to 14."})
 
         self.assertEqual(response.status_code, 302)
         self.claim.refresh_from_db()
@@ -155,7 +160,7 @@ class RestorePublishedTests(TestCase):
 
     def test_reverting_published_content_does_not_change_what_the_public_sees(self):
         self.client.force_login(self.editor)
-        self.client.post(restore_url(self.claim, self.first))
+        restore(self.client, self.claim, self.first)
 
         self.assertEqual(public_texts(), {"Fighters killed 10 civilians."})
         self.client.logout()
@@ -164,7 +169,7 @@ class RestorePublishedTests(TestCase):
         self.assertNotIn("14 civilians", export)
 
     def test_restored_published_content_goes_live_only_once_approved(self):
-        self.client.post(restore_url(self.claim, self.first))
+        restore(self.client, self.claim, self.first)
         self.claim.refresh_from_db()
 
         workflow.submit(self.claim, by=self.editor)
@@ -179,7 +184,7 @@ class RestorePublishedTests(TestCase):
         self.assertEqual(versions_of(self.claim)[0].revision.user, self.reviewer)
 
     def test_a_restored_pending_change_can_be_discarded(self):
-        self.client.post(restore_url(self.claim, self.first))
+        restore(self.client, self.claim, self.first)
         self.claim.refresh_from_db()
 
         workflow.discard_pending_change(self.claim, by=self.editor)
@@ -191,7 +196,7 @@ class RestorePublishedTests(TestCase):
 
     def test_reviewer_restoring_published_content_does_not_bypass_review(self):
         self.client.force_login(self.second_reviewer)
-        self.client.post(restore_url(self.claim, self.first))
+        restore(self.client, self.claim, self.first)
         self.claim.refresh_from_db()
         self.assertIsNotNone(self.claim.pending_change)
         self.assertEqual(public_texts(), {"Fighters killed 10 civilians."})

@@ -228,7 +228,7 @@ class WorkflowRevisionTests(TestCase):
                 "stance": "supports",
             }
         ]
-        workflow.save_pending_change(claim, snapshot, by=self.editor)
+        workflow.edit(claim, snapshot, by=self.editor)
         workflow.submit(claim, by=self.editor)
 
         revision = self.assert_one_revision(

@@ -36,6 +36,7 @@ from .helpers import (
     draft_claim_with_versions,
     edit_draft,
     history_url,
+    restore,
     restore_url,
     rewrite_stored_fields,
     versions_of,
@@ -153,7 +154,7 @@ class RewrittenVersionTests(TestCase):
         self.assertNotIn("citation of the claim removed", labels)
 
     def test_restoring_an_old_version_keeps_current_values_of_fields_it_lacks(self):
-        response = self.client.post(restore_url(self.claim, self.old))
+        response = restore(self.client, self.claim, self.old)
 
         self.assertEqual(response.status_code, 302)
         claim = Claim.objects.get(pk=self.claim.pk)
@@ -185,7 +186,7 @@ class PendingChangeAcrossMigrationTests(TestCase):
         snapshot["fields"]["text"] = "Fighters killed 10 civilians."
         snapshot["fields"]["confidence"] = "high"  # a field a later migration removed
         del snapshot["fields"]["assessment_note"]  # a field a later migration added
-        workflow.save_pending_change(cls.claim, snapshot, by=cls.editor)
+        workflow.edit(cls.claim, snapshot, by=cls.editor)
         workflow.submit(cls.claim, by=cls.editor)
 
     def test_pending_change_of_an_older_schema_is_compared(self):
@@ -296,12 +297,12 @@ class ThrowawayFieldMigrationTests(TransactionTestCase):
         self.assertNotContains(compare, "tmp_note")
         self.assertNotContains(compare, "hospital lists")
 
-        restore = self.client.post(restore_url(self.claim, written))
-        self.assertEqual(restore.status_code, 302)
+        restored = restore(self.client, self.claim, written)
+        self.assertEqual(restored.status_code, 302)
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.text, "Fighters killed 12 civilians.")
 
-        restore = self.client.post(restore_url(self.claim, first))
-        self.assertEqual(restore.status_code, 302)
+        restored = restore(self.client, self.claim, first)
+        self.assertEqual(restored.status_code, 302)
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.text, "Fighters killed 14 civilians.")

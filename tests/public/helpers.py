@@ -215,7 +215,7 @@ def build_record():
 
     snapshot = drafts.snapshot_of(strike)
     snapshot["fields"]["summary"] = "Zqxpendingsummary"
-    workflow.save_pending_change(strike, snapshot, by=author)
+    workflow.edit(strike, snapshot, by=author)
     strike.refresh_from_db()
 
     return SimpleNamespace(

@@ -101,66 +101,65 @@ class Command(BaseCommand):
 
     def load_actors(self, rows):
         actors = {}
-        for row in rows:
-            with self.revision():
-                actor, created = Actor.objects.get_or_create(
-                    slug=row["slug"],
-                    defaults={
-                        "name": row["name"],
-                        "kind": row["kind"],
-                        "aliases": "\n".join(row["aliases"]),
-                        "description": row["description"],
-                    },
-                )
+        for row in _parents_first(rows):
+            actor, created = self._create_entry(
+                Actor,
+                {"slug": row["slug"]},
+                {
+                    "name": row["name"],
+                    "kind": row["kind"],
+                    "aliases": "\n".join(row["aliases"]),
+                    "description": row["description"],
+                    "parent": actors[row["parent"]] if row["parent"] else None,
+                },
+            )
             if created:
                 self._new("actors")
+                self._review(actor, row)
             actors[row["slug"]] = actor
-        for row in rows:
-            if row["parent"] and actors[row["slug"]].parent_id is None:
-                with self.revision():
-                    actors[row["slug"]].parent = actors[row["parent"]]
-                    actors[row["slug"]].save(update_fields=["parent"])
         return actors
 
     def load_places(self, rows):
         places = {}
         for row in rows:
-            with self.revision():
-                place, created = Place.objects.get_or_create(
-                    slug=row["slug"],
-                    defaults={
-                        "name": row["name"],
-                        "alternative_names": "\n".join(row["alternative_names"]),
-                        "region": row["region"],
-                        "latitude": row["latitude"],
-                        "longitude": row["longitude"],
-                        "coordinate_precision": row["coordinate_precision"],
-                    },
-                )
+            place, created = self._create_entry(
+                Place,
+                {"slug": row["slug"]},
+                {
+                    "name": row["name"],
+                    "alternative_names": "\n".join(row["alternative_names"]),
+                    "region": row["region"],
+                    "latitude": row["latitude"],
+                    "longitude": row["longitude"],
+                    "coordinate_precision": row["coordinate_precision"],
+                },
+            )
             if created:
                 self._new("places")
+                self._review(place, row)
             places[row["slug"]] = place
         return places
 
     def load_sources(self, rows, actors):
         sources = {}
         for row in rows:
-            with self.revision():
-                source, created = Source.objects.get_or_create(
-                    slug=row["slug"],
-                    defaults={
-                        "name": row["name"],
-                        "kind": row["kind"],
-                        "country": row["country"],
-                        "language": row["language"],
-                        "is_party": row["is_party"],
-                        "aliases": "\n".join(row["aliases"]),
-                        "website": row["website"],
-                        "actor": actors[row["actor"]] if row["actor"] else None,
-                    },
-                )
+            source, created = self._create_entry(
+                Source,
+                {"slug": row["slug"]},
+                {
+                    "name": row["name"],
+                    "kind": row["kind"],
+                    "country": row["country"],
+                    "language": row["language"],
+                    "is_party": row["is_party"],
+                    "aliases": "\n".join(row["aliases"]),
+                    "website": row["website"],
+                    "actor": actors[row["actor"]] if row["actor"] else None,
+                },
+            )
             if created:
                 self._new("sources")
+                self._review(source, row)
             sources[row["slug"]] = source
         return sources
 
@@ -179,11 +178,16 @@ class Command(BaseCommand):
             return existing, False
         with self.revision():
             entry = model(**lookup, **defaults)
-            workflow.prepare_edit(entry, by=self.editor)
             entry.full_clean(validate_unique=False)
-            entry.save()
-            for row in rows:
-                row.save_for(entry)
+
+            def save():
+                entry.save()
+                for row in rows:
+                    row.save_for(entry)
+
+            workflow.create(
+                entry, by=self.editor, save=save, comment="Loaded from the demo dataset"
+            )
         return entry, True
 
     def _review(self, entry, row):
@@ -311,21 +315,19 @@ class Command(BaseCommand):
                 change = row["pending_change"]
                 snapshot = drafts.snapshot_of(claim)
                 snapshot["fields"]["text"] = change["text"]
-                workflow.save_pending_change(
-                    claim, snapshot, by=self.editor, comment=change["comment"]
-                )
+                workflow.edit(claim, snapshot, by=self.editor, comment=change["comment"])
                 workflow.submit(claim, by=self.editor, comment=change["comment"])
         return claims
 
 
 def _parents_first(rows):
-    """Order events so that each comes after the event it is part of."""
+    """Order events (or actors) so that each comes after the one it is part of."""
     placed, ordered, waiting = set(), [], list(rows)
     while waiting:
         ready = [row for row in waiting if not row["parent"] or row["parent"] in placed]
         if not ready:
             raise CommandError(
-                "Events whose parents are missing or form a cycle: "
+                "Entries whose parents are missing or form a cycle: "
                 + ", ".join(row["slug"] for row in waiting)
             )
         for row in ready:
