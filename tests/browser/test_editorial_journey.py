@@ -133,9 +133,10 @@ def test_an_entry_goes_from_editor_to_reader_only_through_review(visitors):
     editor.goto(f"/admin/events/claim/{claim_id}/change/")
     assert editor.page.locator("#review-form button[value=approve]").count() == 0
     token = editor.page.locator("#review-form input[name=csrfmiddlewaretoken]").input_value()
+    seen = editor.page.locator("#review-form input[name=seen]").input_value()
     forged = editor.page.request.post(
         f"/admin/events/claim/{claim_id}/transition/",
-        form={"action": "approve", "csrfmiddlewaretoken": token},
+        form={"action": "approve", "csrfmiddlewaretoken": token, "seen": seen},
         headers={"Referer": editor.base_url + f"/admin/events/claim/{claim_id}/change/"},
     )
     assert forged.ok and "You do not have permission" in forged.text()
