@@ -217,17 +217,19 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
-        if getattr(form, "conflict_step", None) is not None or (
-            form.errors and "edit_token" in form.data
-        ):
+        if any(error.code == "edit_conflict" for error in form.non_field_errors().as_data()):
             context["conflict_compare_url"] = self._compare_since_url(
                 obj, form.conflict_step, "current"
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _compare_since_url(self, obj, step, to):
-        if obj is None or step is None:
+        """Where to compare the content of ``step`` with the current one; without a logged
+        step (content older than the log), the history page lists every version."""
+        if obj is None:
             return None
+        if step is None:
+            return self._url("history", obj.pk)
         return self._url("compare", obj.pk) + "?" + urlencode({"from": f"step-{step.pk}", "to": to})
 
     def review_context(self, request, obj):

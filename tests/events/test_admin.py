@@ -501,6 +501,22 @@ def test_stale_form_of_a_live_claim_keeps_the_other_pending_change(
     row = Claim.objects.get(pk=live_claim.pk)
     assert row.pending_change["fields"]["text"] == "Editor B's wording."
     assert row.text == OLD_TEXT
+    # The refusal links to a comparison of the version A opened with the current one.
+    compare = client.get(response.context["conflict_compare_url"])
+    assert compare.status_code == 200
+    assert "<del>Medical</del><ins>Editor</ins>" in compare.content.decode()
+    assert "<ins>wording</ins>" in compare.content.decode()
+
+
+def test_stale_form_without_a_logged_version_links_to_the_history(client, editor, other_editor):
+    claim = draft_claim(author=editor, text=OLD_TEXT)
+    client.force_login(editor)
+    stale_data = admin_form_data(client.get(change_url(claim)), text="Editor A's wording.")
+    client.force_login(other_editor)
+    edit(client, claim, text="Editor B's wording.")
+    client.force_login(editor)
+    response = client.post(change_url(claim), stale_data)
+    assert response.context["conflict_compare_url"].endswith(f"/{claim.pk}/history/")
 
 
 def test_fresh_form_saves_without_conflict(client, editor):
