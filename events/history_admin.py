@@ -239,7 +239,7 @@ class ReviewableHistoryMixin:
         version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
         form = RecoverForm(request.POST if request.method == "POST" else None)
         exists = self.model._default_manager.filter(pk=version.object_id).exists()
-        status = 200
+        status, refusal = 200, None
         if request.method == "POST":
             if form.is_valid():
                 try:
@@ -259,10 +259,7 @@ class ReviewableHistoryMixin:
                     return HttpResponseRedirect(self._url("change", entry.pk))
             status = 400
         elif exists:
-            form.add_error(
-                None,
-                _("This entry still exists: restore one of its versions from its history."),
-            )
+            refusal = _("This entry still exists: restore one of its versions from its history.")
             status = 400
         snapshot = drafts.snapshot_from_version(version)
         context = {
@@ -272,6 +269,7 @@ class ReviewableHistoryMixin:
             "version": version,
             "form": form,
             "exists": exists,
+            "refusal": refusal,
             "changes": snapshot_diff(self.model, drafts.empty_snapshot(self.model()), snapshot),
             "recoverlist_url": self._url("recoverlist"),
         }

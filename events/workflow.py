@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,8 +248,8 @@ def _perform(action, obj, by, comment, change_state, seen=None):
 
 
 def submit(obj, *, by, comment="", seen=None):
-    """Send the entry to review, with the new reference records it names (an actor, a place,
-    a source created while writing it) that are still drafts."""
+    """Send the entry to review, with the new reference records its content names that are
+    still drafts: an actor, a place or a source created while writing it."""
     with transaction.atomic():
         transition = _perform(SUBMIT, obj, by, comment, lambda entry: None, seen)
         for record in new_references(obj):
@@ -265,14 +265,16 @@ def submit(obj, *, by, comment="", seen=None):
 
 
 def new_references(entry, seen=None):
-    """Never-published reference records the entry's latest content names, and theirs."""
-    seen = set() if seen is None else seen
+    """Never-published draft actors, places and sources that the entry's latest content
+    names (a claim's claimant, an event's place and actors, a citation's source), and
+    those they name in turn (an actor's coalition, a source's actor)."""
+    seen = {(type(entry), entry.pk)} if seen is None else seen
     snapshot = entry.pending_change or drafts.snapshot_of(entry)
     found = []
     for model, pks in drafts.referenced_pks(type(entry), snapshot).items():
         if model not in REFERENCE_MODELS:
             continue
-        for record in model._default_manager.filter(pk__in=pks):
+        for record in model._default_manager.filter(pk__in=pks, status=Status.DRAFT):
             key = (model, record.pk)
             if key in seen or not record.is_new:
                 continue
@@ -454,9 +456,17 @@ def recover(model, version, *, by, comment=""):
         comment = comment or _("Recovered the deleted entry")
         with reversion.create_revision(atomic=False):
             try:
-                drafts.apply_snapshot(entry, snapshot)
+                # A savepoint: a recovery of the same entry committed meanwhile makes this
+                # insert fail, and the refusal below must leave the transaction usable.
+                with transaction.atomic():
+                    drafts.apply_snapshot(entry, snapshot)
             except ValidationError as error:
                 raise TransitionError(" ".join(error.messages)) from error
+            except IntegrityError:
+                raise TransitionError(
+                    _("“%(entry)s” was recovered by someone else meanwhile.")
+                    % {"entry": version.object_repr}
+                ) from None
             _revision(by, comment)
         _log(entry, Transition.Action.RECOVER, Status.DRAFT, by, comment)
     return entry

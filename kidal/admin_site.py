@@ -31,7 +31,7 @@ class KidalAdminSite(admin.AdminSite):
         sections = []
         for model in REVIEWED_MODELS:
             opts = model._meta
-            if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            if not request.user.has_perm(f"{opts.app_label}.approve_{opts.model_name}"):
                 continue
             entries = (
                 workflow.approvable_by(
