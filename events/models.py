@@ -46,6 +46,12 @@ def live_or_empty(relation):
 
 
 class ReviewableQuerySet(models.QuerySet):
+    def public(self):
+        """What readers may see. Each model's ``meets_publication_rule()`` defines it; every
+        review step re-evaluates that rule for the rows it can affect and stores the answer
+        in ``is_public`` (events/publication.py), so reading it costs one indexed column."""
+        return self.filter(is_public=True)
+
     def shaped_by(self, user):
         """Entries whose content ``user`` shaped since their last approval.
 
@@ -97,6 +103,16 @@ class Reviewable(models.Model):
         default=False,
         editable=False,
         help_text=_("An approved version of this entry is published."),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "Readers can see this entry: it is live and meets the publication rule (kept up "
+            "to date by every review step)."
+        ),
     )
     pending_change = models.JSONField(
         _("pending change"),
@@ -172,11 +188,11 @@ class Reviewable(models.Model):
 
 
 class ActorQuerySet(ReviewableQuerySet):
-    def public(self):
+    def meets_publication_rule(self):
         """Published actors named by at least one public event or public claim."""
         return self.filter(is_live=True).filter(
-            Exists(EventActor.objects.public().filter(actor=OuterRef("pk")))
-            | Exists(Claim.objects.public().filter(claimant_actor=OuterRef("pk")))
+            Exists(EventActor.objects.meets_publication_rule().filter(actor=OuterRef("pk")))
+            | Exists(Claim.objects.meets_publication_rule().filter(claimant_actor=OuterRef("pk")))
         )
 
 
@@ -241,10 +257,10 @@ class Actor(Reviewable):
 
 
 class PlaceQuerySet(ReviewableQuerySet):
-    def public(self):
+    def meets_publication_rule(self):
         """Published places of at least one public event."""
         return self.filter(is_live=True).filter(
-            Exists(Event.objects.public().filter(place=OuterRef("pk")))
+            Exists(Event.objects.meets_publication_rule().filter(place=OuterRef("pk")))
         )
 
 
@@ -325,13 +341,13 @@ class Place(Reviewable):
 
 
 class EventQuerySet(ReviewableQuerySet):
-    def public(self):
+    def meets_publication_rule(self):
         """Live events at a published place (or none) with at least one public claim:
         the publication rule for events."""
         return (
             self.filter(is_live=True)
             .filter(live_or_empty("place"))
-            .filter(Exists(Claim.objects.public().filter(event=OuterRef("pk"))))
+            .filter(Exists(Claim.objects.meets_publication_rule().filter(event=OuterRef("pk"))))
         )
 
 
@@ -411,7 +427,10 @@ class Event(Reviewable):
                 condition=~Q(parent=F("pk")), name="events_event_not_own_parent"
             ),
         ]
-        indexes = [models.Index(fields=["is_live", "start_date"], name="events_event_live_date")]
+        indexes = [
+            models.Index(fields=["is_live", "start_date"], name="events_event_live_date"),
+            models.Index(fields=["is_public", "start_date"], name="events_event_public_date"),
+        ]
 
     def __str__(self):
         return self.title
@@ -432,7 +451,11 @@ class Event(Reviewable):
 class EventActorQuerySet(models.QuerySet):
     def public(self):
         """Roles of published actors in public events."""
-        return self.filter(actor__is_live=True, event__in=Event.objects.public())
+        return self.filter(actor__is_live=True, event__is_public=True)
+
+    def meets_publication_rule(self):
+        """The same, from the events' rule rather than their stored state."""
+        return self.filter(actor__is_live=True, event__in=Event.objects.meets_publication_rule())
 
 
 class EventActor(models.Model):
@@ -471,7 +494,7 @@ class EventActor(models.Model):
 
 
 class ClaimQuerySet(ReviewableQuerySet):
-    def public(self):
+    def meets_publication_rule(self):
         """Live claims of live events, by a published claimant, backed by at least one live
         citation of a published source; the event's place, if any, is published too."""
         return (
@@ -650,9 +673,7 @@ class ClaimCitationQuerySet(models.QuerySet):
         """Links of public claims to live citations of published sources (which those
         claims make public)."""
         return self.filter(
-            citation__is_live=True,
-            citation__source__is_live=True,
-            claim__in=Claim.objects.public(),
+            citation__is_live=True, citation__source__is_live=True, claim__is_public=True
         )
 
 

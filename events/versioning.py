@@ -10,6 +10,7 @@ from django.apps import apps
 WORKFLOW_FIELDS = [
     "status",
     "is_live",
+    "is_public",
     "pending_change",
     "last_edited_by",
     "last_edited_at",

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import drafts
+from . import drafts, publication
 from .models import Status, Transition
 from .versioning import REFERENCE_MODELS
 
@@ -228,6 +228,8 @@ def _perform(action, obj, by, comment, change_state, seen=None):
             raise TransitionError(reason)
         _check_seen(entry, seen, _changed_since_you_looked(entry))
         from_status = entry.status
+        publishing = action in (APPROVE, WITHDRAW)
+        before = publication.neighbourhood(entry) if publishing else None
         with reversion.create_revision(atomic=False):
             try:
                 change_state(entry)
@@ -235,6 +237,8 @@ def _perform(action, obj, by, comment, change_state, seen=None):
                 raise TransitionError(" ".join(error.messages)) from error
             entry.status = action.target
             entry.save()
+            if publishing:
+                publication.refresh(publication.merge(before, publication.neighbourhood(entry)))
             transition = _log(entry, action.name, from_status, by, comment)
             # The version and its review step share one moment, so history shows the new state.
             _revision(

@@ -10,10 +10,10 @@ from events.models import CONTENT_LANGUAGES, Claim, Reviewable, ReviewableQueryS
 
 
 class SourceQuerySet(ReviewableQuerySet):
-    def public(self):
+    def meets_publication_rule(self):
         """Published sources with at least one public citation."""
         return self.filter(is_live=True).filter(
-            Exists(Citation.objects.public().filter(source=OuterRef("pk")))
+            Exists(Citation.objects.meets_publication_rule().filter(source=OuterRef("pk")))
         )
 
 
@@ -89,10 +89,14 @@ class Source(Reviewable):
 
 
 class CitationQuerySet(ReviewableQuerySet):
-    def public(self):
+    def meets_publication_rule(self):
         """Live citations of published sources that back at least one public claim."""
         return self.filter(is_live=True, source__is_live=True).filter(
-            Exists(Claim.objects.public().filter(citation_links__citation=OuterRef("pk")))
+            Exists(
+                Claim.objects.meets_publication_rule().filter(
+                    citation_links__citation=OuterRef("pk")
+                )
+            )
         )
 
 

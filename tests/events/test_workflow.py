@@ -665,8 +665,10 @@ def test_public_lists_only_public_entries(editor, reviewer, live_claim):
     assert hidden.event not in Event.objects.public()
 
 
-def test_actor_is_public_when_it_takes_part_in_a_public_event(editor, reviewer, live_claim):
-    role = EventActorFactory(event=live_claim.event)
+def test_actor_is_public_when_it_takes_part_in_a_public_event(editor, reviewer):
+    event = EventFactory()
+    role = EventActorFactory(event=event)
+    published_claim(author=editor, approver=reviewer, event=event)
     hidden_role = EventActorFactory(event=draft_claim(author=editor).event)
     assert role.actor in Actor.objects.public()
     assert hidden_role.actor not in Actor.objects.public()
