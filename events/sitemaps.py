@@ -1,4 +1,8 @@
-"""sitemap.xml: the public pages, built from the models' public() querysets."""
+"""The sitemaps of the public pages, built from the models' public() querysets.
+
+``/sitemap.xml`` is an index of one sitemap per kind of page, each split into files of
+``PAGE_SIZE`` addresses, so every public address is listed however large the record grows.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -8,8 +12,12 @@ from sources.models import Citation, Source
 from .models import Actor, Claim, Event, Place
 
 
+PAGE_SIZE = 5000
+
+
 class StaticSitemap(Sitemap):
     priority = 0.8
+    limit = PAGE_SIZE
 
     def items(self):
         return [
@@ -28,6 +36,8 @@ class StaticSitemap(Sitemap):
 
 
 class ReviewedSitemap(Sitemap):
+    limit = PAGE_SIZE
+
     def lastmod(self, item):
         return item.corrected_at or item.first_published_at
 
@@ -55,6 +65,7 @@ class CitationSitemap(ReviewedSitemap):
 
 class ActorSitemap(Sitemap):
     priority = 0.5
+    limit = PAGE_SIZE
 
     def items(self):
         return Actor.objects.public().order_by("name")
@@ -62,6 +73,7 @@ class ActorSitemap(Sitemap):
 
 class PlaceSitemap(Sitemap):
     priority = 0.5
+    limit = PAGE_SIZE
 
     def items(self):
         return Place.objects.public().order_by("name")
@@ -69,6 +81,7 @@ class PlaceSitemap(Sitemap):
 
 class SourceSitemap(Sitemap):
     priority = 0.5
+    limit = PAGE_SIZE
 
     def items(self):
         return Source.objects.public().order_by("name")

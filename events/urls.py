@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import exports, views
@@ -25,6 +25,17 @@ urlpatterns = [
     path("exports/events.json", exports.events_json, name="export_events_json"),
     path("exports/claims.csv", exports.claims_csv, name="export_claims_csv"),
     path("exports/claims.json", exports.claims_json, name="export_claims_json"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "events:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from django.test import TestCase
 from django.urls import reverse
 
-from events import exports
+from events import exports, sitemaps
 
 from .helpers import build_record
 
@@ -42,14 +42,40 @@ class SitemapTests(TestCase):
     def setUpTestData(cls):
         cls.r = build_record()
 
+    def locations(self):
+        """Every address the sitemap index leads to, following each sitemap file."""
+        index = self.client.get(reverse("events:sitemap"))
+        self.assertEqual(index.status_code, 200)
+        files = [
+            node.find(f"{SITEMAP}loc").text.replace("http://testserver", "")
+            for node in ET.fromstring(index.content).findall(f"{SITEMAP}sitemap")
+        ]
+        locations = []
+        for url in files:
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            locations += [
+                node.find(f"{SITEMAP}loc").text.replace("http://testserver", "")
+                for node in ET.fromstring(response.content).findall(f"{SITEMAP}url")
+            ]
+        return files, locations
+
+    def test_sitemap_index_splits_long_sections_into_files_that_list_every_address(self):
+        _files, everything = self.locations()
+        for sitemap in sitemaps.SITEMAPS.values():
+            sitemap.limit = 2
+        try:
+            files, paged = self.locations()
+        finally:
+            for sitemap in sitemaps.SITEMAPS.values():
+                sitemap.limit = sitemaps.PAGE_SIZE
+        self.assertTrue(any("p=2" in url for url in files))
+        self.assertEqual(sorted(paged), sorted(everything))
+        self.assertEqual(len(set(paged)), len(paged))
+
     def test_sitemap_lists_public_pages_only(self):
-        response = self.client.get(reverse("events:sitemap"))
-        self.assertEqual(response.status_code, 200)
-        root = ET.fromstring(response.content)
-        locations = {
-            url.find(f"{SITEMAP}loc").text.replace("http://testserver", "")
-            for url in root.findall(f"{SITEMAP}url")
-        }
+        _files, locations = self.locations()
+        locations = set(locations)
         for obj in (
             self.r.strike,
             self.r.medical_claim,

@@ -82,6 +82,7 @@ class QueryCountTests(TestCase):
                 "search": reverse("events:search") + "?q=claim",
                 "feed": reverse("events:feed"),
                 "sitemap": reverse("events:sitemap"),
+                "claims sitemap": reverse("events:sitemap_section", args=["claims"]),
                 "events csv": reverse("events:export_events_csv"),
                 "events json": reverse("events:export_events_json"),
                 "claims csv": reverse("events:export_claims_csv"),

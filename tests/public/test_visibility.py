@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.test import TestCase
 from django.urls import reverse
 
+from events.sitemaps import SITEMAPS
 from tests.factories import UserFactory
 
 from .helpers import SECRETS, build_record
@@ -26,6 +27,7 @@ def public_urls(record):
         reverse("events:exports"),
         reverse("events:feed"),
         reverse("events:sitemap"),
+        *(reverse("events:sitemap_section", args=[name]) for name in SITEMAPS),
         reverse("events:robots"),
         reverse("events:export_events_csv"),
         reverse("events:export_events_json"),
