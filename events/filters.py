@@ -2,11 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .models import Actor, Claim, Event, EventActor, Place
+
+
+CHOICES_SHOWN = 40
 
 
 def public_places(request):
@@ -17,7 +20,42 @@ def public_actors(request):
     return Actor.objects.public()
 
 
+def bound_choices(field, most_named, empty_label):
+    """Offer the ``CHOICES_SHOWN`` most named entries (and the one chosen), so the form stays
+    the same size however large the record grows; any public entry is still accepted, as the
+    links from actor and place pages use."""
+    chosen = field.queryset.filter(pk__in=[field.initial] if str(field.initial).isdigit() else [])
+    shown = {obj.pk: obj for obj in most_named[:CHOICES_SHOWN]}
+    shown.update({obj.pk: obj for obj in chosen})
+    field.widget.choices = [("", empty_label)] + sorted(
+        ((pk, str(obj)) for pk, obj in shown.items()), key=lambda choice: choice[1].casefold()
+    )
+
+
+def most_named_actors():
+    return (
+        Actor.objects.public()
+        .annotate(mentions=Count("claims", filter=Q(claims__is_public=True), distinct=True))
+        .order_by("-mentions", "name")
+    )
+
+
+def most_named_places():
+    return (
+        Place.objects.public()
+        .annotate(mentions=Count("events", filter=Q(events__is_public=True)))
+        .order_by("-mentions", "name")
+    )
+
+
 class EventFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].initial = self.data.get("place")
+        self.fields["actor"].initial = self.data.get("actor")
+        bound_choices(self.fields["place"], most_named_places(), _("Any place"))
+        bound_choices(self.fields["actor"], most_named_actors(), _("Any actor"))
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
@@ -113,6 +151,13 @@ class EventFilter(django_filters.FilterSet):
         return queryset
 
 
+class ClaimFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claimant"].initial = self.data.get("claimant")
+        bound_choices(self.fields["claimant"], most_named_actors(), _("Any claimant"))
+
+
 class ClaimFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Claim.Kind.choices, empty_label=_("Any kind")
@@ -129,4 +174,5 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
+        form = ClaimFilterForm
         fields = ["kind", "assessment", "claimant"]

@@ -14,6 +14,9 @@ from events.versioning import REVIEWED_MODELS
 from .forms import AuditFilterForm
 
 
+QUEUE_SIZE = 50
+
+
 class KidalAdminSite(admin.AdminSite):
     site_header = _("kidal editorial desk")
     site_title = _("kidal")
@@ -27,22 +30,29 @@ class KidalAdminSite(admin.AdminSite):
         ]
 
     def review_queue_view(self, request):
-        """Entries awaiting review that this person may approve (the four-eyes rule)."""
+        """Entries awaiting review that this person may approve (the four-eyes rule), oldest
+        first: the first QUEUE_SIZE of each kind, with a link to all of them."""
         sections = []
         for model in REVIEWED_MODELS:
             opts = model._meta
             if not request.user.has_perm(f"{opts.app_label}.approve_{opts.model_name}"):
                 continue
-            entries = (
-                workflow.approvable_by(
-                    model._default_manager.filter(status=Status.IN_REVIEW), request.user
-                )
-                .select_related("last_edited_by")
-                .order_by("last_edited_at")
+            model_admin = self._registry[model]
+            related = model_admin.list_select_related
+            waiting = workflow.approvable_by(
+                model._default_manager.filter(status=Status.IN_REVIEW), request.user
             )
+            entries = (
+                waiting.select_related("last_edited_by", *(related or ()))
+                .defer("pending_change")
+                .order_by("last_edited_at", "pk")[:QUEUE_SIZE]
+            )
+            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             sections.append(
                 {
                     "name": opts.verbose_name_plural,
+                    "total": waiting.count(),
+                    "all_url": f"{changelist}?review={Status.IN_REVIEW}",
                     "rows": [
                         {
                             "entry": entry,

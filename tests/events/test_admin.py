@@ -608,3 +608,29 @@ def test_event_and_citation_change_forms_render_for_editors(client, editor, revi
         page = client.get(change_url(entry))
         assert page.status_code == 200
         assert 'id="review"' in page.content.decode()
+
+
+def queue_queries(client, count, author):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(count):
+        claim_in(Status.IN_REVIEW, author=author, approver=None)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/admin/review-queue/")
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_review_queue_makes_the_same_number_of_queries_however_long_it_is(client, editor, reviewer):
+    client.force_login(reviewer)
+    few, _ = queue_queries(client, 3, editor)
+    many, response = queue_queries(client, 57, editor)
+    assert few == many
+    claims = next(
+        section
+        for section in response.context["sections"]
+        if section["rows"] and isinstance(section["rows"][0]["entry"], Claim)
+    )
+    assert (claims["total"], len(claims["rows"])) == (60, 50)
+    assert "All entries in review" in response.content.decode()

@@ -33,6 +33,23 @@ class EventListFilterTests(TestCase):
         )
         self.assertEqual(self.slugs("?end=2023-10-15"), ["kidal-offensive", "anefis-fighting"])
 
+    def test_choice_lists_offer_a_bounded_number_of_entries_and_keep_the_chosen_one(self):
+        from events import filters
+        from events.models import Actor
+
+        actors = list(Actor.objects.public())
+        self.assertGreater(len(actors), 2)
+        with mock.patch.object(filters, "CHOICES_SHOWN", 1):
+            form = self.client.get(URL).context["filter"].form
+            self.assertEqual(len(form.fields["actor"].widget.choices), 2)  # "Any actor" + 1
+            rare = actors[-1]
+            response = self.client.get(URL + f"?actor={rare.pk}")
+            form = response.context["filter"].form
+            offered = [value for value, _label in form.fields["actor"].widget.choices]
+            self.assertIn(rare.pk, offered)
+            self.assertLessEqual(len(offered), 3)
+            self.assertContains(response, f'<option value="{rare.pk}" selected>')
+
     def test_place_filter(self):
         self.assertEqual(self.slugs(f"?place={self.r.anefis.pk}"), ["anefis-fighting"])
 
