@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from . import search
 from .models import Actor, Claim, Event, EventActor, Place
 
-
 CHOICES_SHOWN = 40
 
 

@@ -11,7 +11,6 @@ from sources.models import Citation, Source
 
 from .models import Actor, Claim, Event, Place
 
-
 PAGE_SIZE = 5000
 
 

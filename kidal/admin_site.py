@@ -13,7 +13,6 @@ from events.versioning import REVIEWED_MODELS
 
 from .forms import AuditFilterForm
 
-
 QUEUE_SIZE = 50
 
 
