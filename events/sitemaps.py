@@ -5,6 +5,8 @@
 """
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from sources.models import Citation, Source
@@ -39,6 +41,12 @@ class ReviewedSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.corrected_at or item.first_published_at
+
+    def get_latest_lastmod(self):
+        # One aggregate query, not a pass over every item (Django's default).
+        return self.items().aggregate(latest=Max(Coalesce("corrected_at", "first_published_at")))[
+            "latest"
+        ]
 
 
 class EventSitemap(ReviewedSitemap):

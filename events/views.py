@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +31,9 @@ from .filters import ClaimFilter, EventFilter
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place
 
 PAGE_SIZE = 25
+LIST_PAGE_SIZE = 50
+# Detail pages list this many related entries and link to the filtered list for the rest.
+DETAIL_LIST_SIZE = 50
 
 
 def count_of(queryset, field):
@@ -363,6 +367,7 @@ class ClaimDetailView(PreviewMixin, DetailView):
 class ActorListView(ListView):
     template_name = "events/actor_list.html"
     context_object_name = "actors"
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
         return (
@@ -393,15 +398,19 @@ class ActorDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         actor = self.object
+        roles = EventActor.objects.public().filter(actor=actor)
+        claims = Claim.objects.public().filter(claimant_actor=actor)
         context.update(
-            roles=EventActor.objects.public()
-            .filter(actor=actor)
-            .select_related("event__place")
-            .order_by("event__start_date", "event__title", "id"),
-            claims=Claim.objects.public()
-            .filter(claimant_actor=actor)
-            .select_related("event")
-            .order_by("event__start_date", "id"),
+            roles=roles.select_related("event__place").order_by(
+                "event__start_date", "event__title", "id"
+            )[:DETAIL_LIST_SIZE],
+            roles_total=roles.count(),
+            claims=claims.select_related("event").order_by("event__start_date", "id")[
+                :DETAIL_LIST_SIZE
+            ],
+            claims_total=claims.count(),
+            all_events_url=f"{reverse('events:event_list')}?actor={actor.pk}",
+            all_claims_url=f"{reverse('events:claim_list')}?claimant={actor.pk}",
             members=Actor.objects.public().filter(parent=actor).order_by("name"),
             sources=Source.objects.public().filter(actor=actor).order_by("name"),
         )
@@ -411,6 +420,7 @@ class ActorDetailView(DetailView):
 class PlaceListView(ListView):
     template_name = "events/place_list.html"
     context_object_name = "places"
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
         return (
@@ -429,12 +439,14 @@ class PlaceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        events = Event.objects.public().filter(place=self.object)
         context["events"] = (
-            Event.objects.public()
-            .filter(place=self.object)
+            events.select_related("place")
             .annotate(claim_count=count_of(Claim.objects.public(), "event"))
-            .order_by("start_date", "title")
+            .order_by("start_date", "title")[:DETAIL_LIST_SIZE]
         )
+        context["events_total"] = events.count()
+        context["all_events_url"] = f"{reverse('events:event_list')}?place={self.object.pk}"
         context["map_places"] = [self.object]
         return context
 

@@ -27,6 +27,7 @@ def public_sources():
 class SourceListView(ListView):
     template_name = "sources/source_list.html"
     context_object_name = "sources"
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return (

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from reversion.models import Revision, Version
 from tqdm import tqdm
@@ -91,6 +91,10 @@ class Command(BaseCommand):
             for model in (Actor, Place, Source, Citation, Event, Claim):
                 self.history(model, options["versions"])
             self.step("Publication state", publication.refresh_all)
+        if connection.vendor == "postgresql":
+            # Fresh bulk loads leave the planner's statistics empty until autovacuum runs.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Synthetic record added: {n_events} events, {n_claims} claims, "
