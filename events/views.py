@@ -4,14 +4,22 @@ Staff with the change permission may preview an entry the public cannot see, or 
 pending change of a live one (``?preview=1``); previews are marked and never cached.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.db.models import (
+    Case,
     Count,
     Exists,
+    F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -25,12 +33,14 @@ from django_filters.views import FilterView
 
 from sources.models import Citation, Source
 
-from . import drafts
+from . import drafts, timeline
 from . import search as search_module
 from .filters import ClaimFilter, EventFilter
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place
 
 PAGE_SIZE = 25
+HOME_TIMELINE_SIZE = 100
+HOME_LIST_SIZE = 20
 LIST_PAGE_SIZE = 50
 # Detail pages list this many related entries and link to the filtered list for the rest.
 DETAIL_LIST_SIZE = 50
@@ -236,36 +246,81 @@ def number_citations(claims):
     return references
 
 
+def timeline_window(events):
+    """The period the home timeline draws, from two aggregates: the campaigns (the offensive)
+    with two months before and one after, or else the whole record."""
+    ends = Coalesce("end_date", "start_date")
+    campaigns = events.filter(event_type=Event.Type.CAMPAIGN).aggregate(
+        first=Min("start_date"), last=Max(ends)
+    )
+    if campaigns["first"] is not None:
+        return timeline.window_around(campaigns["first"], campaigns["last"])
+    span = events.aggregate(first=Min("start_date"), last=Max(ends))
+    if span["first"] is None:
+        return None
+    return timeline.window_of(span["first"], span["last"])
+
+
 class HomeView(TemplateView):
+    """The overview: counts, a timeline of the offensive's period and the events in it (the
+    first ``HOME_LIST_SIZE``), the latest published entries and corrections. Its size does not
+    grow with the record: the rest is in the paginated lists."""
+
     template_name = "events/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = list(
-            Event.objects.public().select_related("place").order_by("start_date", "title")
-        )
-        recent_events = Event.objects.public().order_by("-first_published_at")[:6]
-        recent_claims = (
-            Claim.objects.public()
-            .select_related("event", "claimant_actor")
-            .order_by("-first_published_at")[:6]
-        )
-        corrections = (
-            Event.objects.public().exclude(corrected_at=None).order_by("-corrected_at")[:3]
-        )
+        public = Event.objects.public()
+        window = timeline_window(public)
+        drawn, listed, period = [], [], {}
+        if window is not None:
+            first, last = window
+            in_window = public.filter(start_date__lt=last).filter(
+                Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
+            )
+            # Long events (the campaign, its phases) first: they frame the period.
+            drawn = list(
+                in_window.select_related("place").order_by(
+                    Case(When(event_type=Event.Type.CAMPAIGN, then=0), default=1),
+                    F("end_date").desc(nulls_last=True),
+                    "start_date",
+                )[:HOME_TIMELINE_SIZE]
+            )
+            listed = list(
+                in_window.select_related("place").order_by("start_date", "title")[:HOME_LIST_SIZE]
+            )
+            ends = Coalesce("end_date", "start_date")
+            period = {
+                "first": first,
+                "last": last,
+                "in_window": in_window.count(),
+                "earlier": public.alias(ends=ends).filter(ends__lt=first).count(),
+                "later": public.filter(start_date__gte=last).count(),
+            }
         context.update(
-            events=events,
+            events=listed,
+            timeline_events=drawn,
+            period=period,
+            all_in_period_url=self.period_url(period),
             counts={
-                "events": len(events),
+                "events": public.count(),
                 "claims": Claim.objects.public().count(),
                 "sources": Source.objects.public().count(),
                 "citations": Citation.objects.public().count(),
             },
-            recent_events=recent_events,
-            recent_claims=recent_claims,
-            corrections=corrections,
+            recent_events=public.order_by("-first_published_at")[:6],
+            recent_claims=Claim.objects.public()
+            .select_related("event", "claimant_actor")
+            .order_by("-first_published_at")[:6],
+            corrections=public.exclude(corrected_at=None).order_by("-corrected_at")[:3],
         )
         return context
+
+    def period_url(self, period):
+        if not period:
+            return reverse("events:event_list")
+        last_day = period["last"] - timedelta(days=1)
+        return f"{reverse('events:event_list')}?start={period['first']}&end={last_day}"
 
 
 class EventListView(FilterView):

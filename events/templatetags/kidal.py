@@ -7,6 +7,7 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from .. import dates
+from ..timeline import months_between
 
 register = template.Library()
 
@@ -34,33 +35,6 @@ def url_with(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
-def _months_between(first, last):
-    month = first.replace(day=1)
-    while month <= last:
-        yield month
-        month = (month + timedelta(days=32)).replace(day=1)
-
-
-def _month_start(day):
-    return day.replace(day=1)
-
-
-def _next_month(day):
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
-def _window(events):
-    """The period drawn: the campaigns (the offensive) with the months around them."""
-    campaigns = [event for event in events if event.event_type == "campaign"]
-    if campaigns:
-        first = min(event.start_date for event in campaigns) - timedelta(days=62)
-        last = max((event.end_date or event.start_date) for event in campaigns) + timedelta(days=31)
-    else:
-        first = min(event.start_date for event in events)
-        last = max((event.end_date or event.start_date) for event in events)
-    return _month_start(first), _next_month(last)
-
-
 def _lane(lanes, start, end):
     """The first lane free from ``start`` on, taken until ``end``."""
     for index, lane_end in enumerate(lanes):
@@ -72,13 +46,14 @@ def _lane(lanes, start, end):
 
 
 @register.inclusion_tag("events/_timeline.html")
-def timeline(events, width=960):
-    """An SVG timeline: multi-day events (the offensive, its phases) as bars in lanes,
-    single events as dots; events outside the period drawn are only in the list."""
+def timeline(events, period, width=960):
+    """An SVG timeline of ``period`` (see events/timeline.py): multi-day events (the
+    offensive, its phases) as bars in lanes, single events as dots. ``events`` are those
+    drawn; the period's counts say how many others there are."""
     events = list(events)
-    if not events:
+    if not events or not period:
         return {"empty": True}
-    first, last = _window(events)
+    first, last = period["first"], period["last"]
     shown = [e for e in events if e.start_date < last and (e.end_date or e.start_date) >= first]
     span_days = max((last - first).days, 1)
 
@@ -114,7 +89,7 @@ def timeline(events, width=960):
     axis_y = top + len(bar_lanes) * lane_height + 8
     for mark in marks:
         mark["y"] = axis_y + 10 + mark["lane"] * 14
-    months = [month for month in _months_between(first, last) if month < last]
+    months = [month for month in months_between(first, last) if month < last]
     step = 1 if len(months) <= 14 else 3 if len(months) <= 36 else 12
     ticks = [
         {
@@ -134,8 +109,9 @@ def timeline(events, width=960):
         "width": width,
         "height": axis_y + 10 + (max((m["lane"] for m in marks), default=0) + 1) * 14,
         "axis_y": axis_y,
-        "earlier": sum(1 for e in events if (e.end_date or e.start_date) < first),
-        "later": sum(1 for e in events if e.start_date >= last),
+        "earlier": period["earlier"],
+        "later": period["later"],
+        "not_drawn": period["in_window"] - len(shown),
         "axis_label": _("Public events from %(first)s to %(last)s")
         % {
             "first": dates.format_period(first, None, "month"),
