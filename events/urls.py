@@ -2,40 +2,56 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import exports, views
+from .caching import cache_public_page
 from .feeds import LatestEntriesFeed
 from .sitemaps import SITEMAPS
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("events/", views.EventListView.as_view(), name="event_list"),
-    path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
-    path("claims/", views.ClaimListView.as_view(), name="claim_list"),
-    path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim_detail"),
-    path("actors/", views.ActorListView.as_view(), name="actor_list"),
-    path("actors/<slug:slug>/", views.ActorDetailView.as_view(), name="actor_detail"),
-    path("places/", views.PlaceListView.as_view(), name="place_list"),
-    path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place_detail"),
-    path("map/", views.MapView.as_view(), name="map"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", LatestEntriesFeed(), name="feed"),
-    path("exports/", views.ExportsView.as_view(), name="exports"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("events/", cache_public_page(views.EventListView.as_view()), name="event_list"),
+    path(
+        "events/<slug:slug>/",
+        cache_public_page(views.EventDetailView.as_view()),
+        name="event_detail",
+    ),
+    path("claims/", cache_public_page(views.ClaimListView.as_view()), name="claim_list"),
+    path(
+        "claims/<int:pk>/", cache_public_page(views.ClaimDetailView.as_view()), name="claim_detail"
+    ),
+    path("actors/", cache_public_page(views.ActorListView.as_view()), name="actor_list"),
+    path(
+        "actors/<slug:slug>/",
+        cache_public_page(views.ActorDetailView.as_view()),
+        name="actor_detail",
+    ),
+    path("places/", cache_public_page(views.PlaceListView.as_view()), name="place_list"),
+    path(
+        "places/<slug:slug>/",
+        cache_public_page(views.PlaceDetailView.as_view()),
+        name="place_detail",
+    ),
+    path("map/", cache_public_page(views.MapView.as_view()), name="map"),
+    path("search/", cache_public_page(views.SearchView.as_view()), name="search"),
+    path("feed/", cache_public_page(LatestEntriesFeed()), name="feed"),
+    path("exports/", cache_public_page(views.ExportsView.as_view()), name="exports"),
     path("exports/events.csv", exports.events_csv, name="export_events_csv"),
     path("exports/events.json", exports.events_json, name="export_events_json"),
     path("exports/claims.csv", exports.claims_csv, name="export_claims_csv"),
     path("exports/claims.json", exports.claims_json, name="export_claims_json"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cache_public_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "events:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cache_public_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
-    path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("language/<str:code>/", views.switch_language, name="switch_language"),
+    path("robots.txt", cache_public_page(views.RobotsView.as_view()), name="robots"),
 ]

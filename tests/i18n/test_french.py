@@ -232,7 +232,7 @@ def test_pages_in_french_from_accept_language(client, path):
 
 @pytest.mark.django_db
 def test_language_switch_sets_french_for_later_pages(client):
-    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/events/"})
+    response = client.get("/language/fr/", {"next": "/events/"})
     assert response.status_code == 302
     assert response["Location"] == "/events/"
     html = page(client.get("/events/"))
@@ -242,8 +242,9 @@ def test_language_switch_sets_french_for_later_pages(client):
     assert ">Filtrer<" in html
     assert ">Appliquer<" in html
     assert "Effacer les filtres" in html
-    # The language selector shows French as the current choice.
-    assert re.search(r'<option value="fr" lang="fr" selected>Français</option>', html)
+    # The language selector shows French as the current choice and links to English.
+    assert '<strong aria-current="true" lang="fr">Français</strong>' in html
+    assert 'href="/language/en/?next=/events/"' in html
 
 
 @pytest.mark.django_db

@@ -35,8 +35,9 @@ class PublicPagesTests(TestCase):
 
     def test_base_template_has_language_switcher_and_no_external_assets(self):
         response = self.get(reverse("events:home"))
-        self.assertContains(response, f'action="{reverse("set_language")}"')
-        self.assertContains(response, 'name="language"')
+        switch = reverse("events:switch_language", args=["fr"])
+        self.assertContains(response, f'href="{switch}?next=/"')
+        self.assertNotContains(response, "csrfmiddlewaretoken")
         content = response.content.decode()
         # Every asset the page loads (src= and <link href=>) comes from this site.
         loaded = re.findall(r'\ssrc="([^"]*)"', content)
@@ -187,11 +188,19 @@ class LanguageTests(TestCase):
         cls.r = build_record()
 
     def test_language_switcher_sets_the_interface_language(self):
-        response = self.client.post(
-            reverse("set_language"), {"language": "fr", "next": reverse("events:event_list")}
-        )
+        switch = reverse("events:switch_language", args=["fr"])
+        response = self.client.get(switch, {"next": reverse("events:event_list")})
         self.assertRedirects(response, reverse("events:event_list"), fetch_redirect_response=False)
         response = self.client.get(reverse("events:event_list"))
         self.assertContains(response, '<html lang="fr">')
         # Content keeps the language it was written in.
         self.assertContains(response, 'lang="en">Drone strike on Kidal</a>')
+
+    def test_language_switcher_refuses_unknown_languages_and_foreign_redirects(self):
+        self.assertEqual(
+            self.client.get(reverse("events:switch_language", args=["xx"])).status_code, 404
+        )
+        response = self.client.get(
+            reverse("events:switch_language", args=["fr"]), {"next": "https://evil.example/"}
+        )
+        self.assertRedirects(response, reverse("events:home"), fetch_redirect_response=False)

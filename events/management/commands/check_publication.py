@@ -1,5 +1,6 @@
 """Compare every row's stored public state with the publication rule."""
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -29,4 +30,6 @@ class Command(BaseCommand):
             raise CommandError("The stored public state differs from the rule: run with --repair.")
         with transaction.atomic():
             publication.refresh_all()
+        # Cached public pages are keyed by review steps; a repair is not one.
+        cache.clear()
         self.stdout.write(self.style.SUCCESS("Repaired: every row now matches the rule."))

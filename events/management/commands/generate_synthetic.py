@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             for model in (Actor, Place, Source, Citation, Event, Claim):
                 self.history(model, options["versions"])
             self.step("Publication state", publication.refresh_all)
+        cache.clear()  # cached public pages are keyed by review steps, not by bulk loads
         if connection.vendor == "postgresql":
             # Fresh bulk loads leave the planner's statistics empty until autovacuum runs.
             with connection.cursor() as cursor:

@@ -1,0 +1,90 @@
+"""Public pages are cached for anonymous readers and invalidated exactly: a published change
+shows on the very next request, and nothing staff-only is ever served from the cache."""
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from events import workflow
+from events.models import Claim
+from tests.events.helpers import pending_edit
+from tests.factories import editor, published_claim, reviewer
+
+OLD = "Medical sources said at least ten civilians were killed."
+NEW = "Medical sources said at least ten civilians, including children, were killed."
+
+
+class PublicPageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor, cls.reviewer = editor(), reviewer()
+        cls.claim = published_claim(author=cls.editor, approver=cls.reviewer, text=OLD)
+        cls.url = cls.claim.event.get_absolute_url()
+
+    def approve_edit(self, text):
+        pending_edit(self.claim, by=self.editor, text=text)
+        workflow.submit(self.claim, by=self.editor)
+        workflow.approve(self.claim, by=self.reviewer)
+
+    def test_a_second_anonymous_request_is_served_from_the_cache(self):
+        self.assertContains(self.client.get(self.url), OLD)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url)
+        self.assertContains(response, OLD)
+        self.assertEqual(len(queries), 1)  # the publication stamp only
+
+    def test_an_approved_change_is_visible_on_the_very_next_request(self):
+        self.assertContains(self.client.get(self.url), OLD)
+        self.approve_edit(NEW)
+        response = self.client.get(self.url)
+        self.assertContains(response, NEW)
+        self.assertNotContains(response, OLD)
+
+    def test_a_withdrawal_is_visible_on_the_very_next_request(self):
+        claim_url = self.claim.get_absolute_url()
+        self.assertEqual(self.client.get(claim_url).status_code, 200)
+        workflow.withdraw(self.claim, by=self.reviewer, comment="Retracted.")
+        self.assertEqual(self.client.get(claim_url).status_code, 404)
+
+    def test_an_unapproved_edit_does_not_reach_readers_through_the_cache(self):
+        self.client.get(self.url)
+        pending_edit(self.claim, by=self.editor, text=NEW)
+        workflow.submit(self.claim, by=self.editor)
+        self.assertNotContains(self.client.get(self.url), NEW)
+
+    def test_staff_previews_are_never_cached_for_readers(self):
+        pending_edit(self.claim, by=self.editor, text=NEW)
+        self.client.force_login(self.editor)
+        preview = self.client.get(self.claim.get_absolute_url() + "?preview=1")
+        self.assertContains(preview, NEW)
+        staff_page = self.client.get(self.url)
+        self.client.logout()
+        reader_page = self.client.get(self.url)
+        self.assertContains(reader_page, OLD)
+        self.assertNotContains(reader_page, NEW)
+        self.assertNotContains(reader_page, "preview-banner")
+        self.assertEqual(staff_page.status_code, 200)
+        # A reader asking for a preview gets the public page, not a staff one.
+        self.assertNotContains(self.client.get(self.url + "?preview=1"), NEW)
+
+    def test_pages_are_cached_per_language(self):
+        english = self.client.get(self.url)
+        french = self.client.get(self.url, HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(english, '<html lang="en">')
+        self.assertContains(french, '<html lang="fr">')
+        self.assertIn("Accept-Language", french["Vary"])
+
+    def test_readers_revalidate_with_etag_and_last_modified(self):
+        response = self.client.get(self.url)
+        self.assertTrue(response.has_header("ETag"))
+        self.assertTrue(response.has_header("Last-Modified"))
+        self.assertIn("no-cache", response["Cache-Control"])
+        again = self.client.get(self.url, HTTP_IF_NONE_MATCH=response["ETag"])
+        self.assertEqual(again.status_code, 304)
+        since = self.client.get(self.url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+        self.assertEqual(since.status_code, 304)
+        self.approve_edit(NEW)
+        changed = self.client.get(self.url, HTTP_IF_NONE_MATCH=response["ETag"])
+        self.assertEqual(changed.status_code, 200)
+        self.assertContains(changed, NEW)
+        self.assertEqual(Claim.objects.public().get(pk=self.claim.pk).text, NEW)
