@@ -1,4 +1,4 @@
-"""CSV and JSON exports of the public record, streamed row by row.
+"""CSV and JSON exports of the public record, written row by row (see export_files.py).
 
 The events export follows ACLED's column names (event_date, time_precision,
 event_type, actor1, admin1, location, latitude, longitude, geo_precision, source,
@@ -12,8 +12,6 @@ import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
-from django.utils import timezone
 
 from . import dates
 from .models import Claim, ClaimCitation, Event, EventActor, Place
@@ -99,8 +97,8 @@ CLAIM_COLUMNS = [
 ]
 
 
-def _absolute(request, path):
-    return request.build_absolute_uri(path)
+def _absolute(site, path):
+    return f"{site}{path}"
 
 
 def public_links():
@@ -214,7 +212,7 @@ def _actors(event):
     }
 
 
-def citation_record(link, request):
+def citation_record(link, site):
     citation = link.citation
     return {
         "number": getattr(link, "number", None),
@@ -231,7 +229,7 @@ def citation_record(link, request):
         "quote_language": link.quote_language,
         "translation": link.translation,
         "locator": link.locator,
-        "page": _absolute(request, citation.get_absolute_url()),
+        "page": _absolute(site, citation.get_absolute_url()),
     }
 
 
@@ -245,7 +243,7 @@ def _citation_text(link):
     return ", ".join(parts)
 
 
-def event_row(event, request):
+def event_row(event, site):
     claims = list(event.claims.all())
     acled_type, sub_type = ACLED_EVENT_TYPES.get(event.event_type, ("", ""))
     stamp = event.corrected_at or event.first_published_at
@@ -268,11 +266,11 @@ def event_row(event, request):
         "record_event_type": event.event_type,
         "title": event.title,
         "claim_count": len(claims),
-        "url": _absolute(request, event.get_absolute_url()),
+        "url": _absolute(site, event.get_absolute_url()),
     }
 
 
-def claim_row(claim, request, event=None):
+def claim_row(claim, site, event=None):
     event = event or claim.event
     place = _place_columns(event.place)
     links = list(claim.citation_links.all())
@@ -298,7 +296,7 @@ def claim_row(claim, request, event=None):
         "language": claim.language,
         "sources": "; ".join(_outlets([claim])),
         "citations": " | ".join(_citation_text(link) for link in links),
-        "url": _absolute(request, claim.get_absolute_url()),
+        "url": _absolute(site, claim.get_absolute_url()),
     }
 
 
@@ -324,58 +322,52 @@ def _json_stream(records):
     yield "\n]\n"
 
 
-def _filename(name):
-    return f"kidal-{name}-{timezone.localdate():%Y-%m-%d}"
+def events_csv(site):
+    rows = (event_row(event, site) for event in public_events().iterator(CHUNK_SIZE))
+    return _csv_stream(EVENT_COLUMNS, rows)
 
 
-def _response(stream, content_type, filename):
-    response = StreamingHttpResponse(stream, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def claims_csv(site):
+    rows = (claim_row(claim, site) for claim in public_claims().iterator(CHUNK_SIZE))
+    return _csv_stream(CLAIM_COLUMNS, rows)
 
 
-def events_csv(request):
-    rows = (event_row(event, request) for event in public_events().iterator(CHUNK_SIZE))
-    return _response(
-        _csv_stream(EVENT_COLUMNS, rows), "text/csv; charset=utf-8", _filename("events") + ".csv"
-    )
-
-
-def claims_csv(request):
-    rows = (claim_row(claim, request) for claim in public_claims().iterator(CHUNK_SIZE))
-    return _response(
-        _csv_stream(CLAIM_COLUMNS, rows), "text/csv; charset=utf-8", _filename("claims") + ".csv"
-    )
-
-
-def _event_record(event, request):
-    record = event_row(event, request)
+def _event_record(event, site):
+    record = event_row(event, site)
     record["claims"] = [
         {
-            **claim_row(claim, request, event=event),
-            "citations": [citation_record(link, request) for link in claim.citation_links.all()],
+            **claim_row(claim, site, event=event),
+            "citations": [citation_record(link, site) for link in claim.citation_links.all()],
         }
         for claim in event.claims.all()
     ]
     return record
 
 
-def events_json(request):
-    records = (_event_record(event, request) for event in public_events().iterator(CHUNK_SIZE))
-    return _response(
-        _json_stream(records), "application/json; charset=utf-8", _filename("events") + ".json"
+def events_json(site):
+    return _json_stream(
+        _event_record(event, site) for event in public_events().iterator(CHUNK_SIZE)
     )
 
 
-def _claim_record(claim, request):
-    record = claim_row(claim, request)
+def _claim_record(claim, site):
+    record = claim_row(claim, site)
     record["contradicts"] = [other.pk for other in claim.contradicts.all()]
-    record["citations"] = [citation_record(link, request) for link in claim.citation_links.all()]
+    record["citations"] = [citation_record(link, site) for link in claim.citation_links.all()]
     return record
 
 
-def claims_json(request):
-    records = (_claim_record(claim, request) for claim in public_claims().iterator(CHUNK_SIZE))
-    return _response(
-        _json_stream(records), "application/json; charset=utf-8", _filename("claims") + ".json"
+def claims_json(site):
+    return _json_stream(
+        _claim_record(claim, site) for claim in public_claims().iterator(CHUNK_SIZE)
     )
+
+
+CSV, JSON = "text/csv; charset=utf-8", "application/json; charset=utf-8"
+# File name: (content type, writer of its text chunks given the site's address).
+EXPORTS = {
+    "events.csv": (CSV, events_csv),
+    "events.json": (JSON, events_json),
+    "claims.csv": (CSV, claims_csv),
+    "claims.json": (JSON, claims_json),
+}

@@ -1,8 +1,9 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import exports, views
+from . import views
 from .caching import cache_public_page
+from .exports import EXPORTS
 from .feeds import LatestEntriesFeed
 from .sitemaps import SITEMAPS
 
@@ -35,11 +36,7 @@ urlpatterns = [
     path("map/", cache_public_page(views.MapView.as_view()), name="map"),
     path("search/", cache_public_page(views.SearchView.as_view()), name="search"),
     path("feed/", cache_public_page(LatestEntriesFeed()), name="feed"),
-    path("exports/", cache_public_page(views.ExportsView.as_view()), name="exports"),
-    path("exports/events.csv", exports.events_csv, name="export_events_csv"),
-    path("exports/events.json", exports.events_json, name="export_events_json"),
-    path("exports/claims.csv", exports.claims_csv, name="export_claims_csv"),
-    path("exports/claims.json", exports.claims_json, name="export_claims_json"),
+    path("exports/", views.ExportsView.as_view(), name="exports"),
     path(
         "sitemap.xml",
         cache_public_page(sitemap_views.index),
@@ -53,5 +50,14 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("language/<str:code>/", views.switch_language, name="switch_language"),
+    *(
+        path(
+            f"exports/{name}",
+            views.export_download,
+            {"name": name},
+            name=f"export_{name.replace('.', '_')}",
+        )
+        for name in EXPORTS
+    ),
     path("robots.txt", cache_public_page(views.RobotsView.as_view()), name="robots"),
 ]

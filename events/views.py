@@ -24,10 +24,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
@@ -35,8 +36,9 @@ from django_filters.views import FilterView
 
 from sources.models import Citation, Source
 
-from . import drafts, timeline
+from . import drafts, export_files, timeline
 from . import search as search_module
+from .exports import EXPORTS
 from .filters import ClaimFilter, EventFilter
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place
 
@@ -566,7 +568,52 @@ class SearchView(TemplateView):
 
 
 class ExportsView(TemplateView):
+    """The downloads, with each file's size and the time it was built."""
+
     template_name = "events/exports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        export_files.refresh_if_stale()
+        built = export_files.manifest()
+        files = built["files"] if built else {}
+        context["built_at"] = parse_datetime(built["built_at"]) if built else None
+        context["files"] = {
+            name.replace(".", "_"): {
+                "url": reverse(f"events:export_{name.replace('.', '_')}"),
+                **info,
+            }
+            for name, info in files.items()
+        }
+        return context
+
+
+def export_download(request, name):
+    """A whole-record export, served from the last complete build (see export_files.py)."""
+    if name not in EXPORTS:
+        raise Http404
+    export_files.refresh_if_stale()
+    built = export_files.manifest()
+    if built is None or name not in built["files"]:
+        response = HttpResponse(
+            _("The export is being prepared. Try again in a minute."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
+    content_type, _writer = EXPORTS[name]
+    built_at = parse_datetime(built["built_at"])
+    stem, extension = name.rsplit(".", 1)
+    response = FileResponse(
+        open(export_files.root() / name, "rb"),
+        as_attachment=True,
+        filename=f"kidal-{stem}-{built_at:%Y-%m-%d}.{extension}",
+        content_type=content_type,
+    )
+    response["Last-Modified"] = http_date(built_at.timestamp())
+    response["Digest"] = f"sha-256={built['files'][name]['sha256']}"
+    return response
 
 
 class RobotsView(TemplateView):

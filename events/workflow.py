@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import drafts, publication
+from . import drafts, export_files, publication
 from .models import Status, Transition
 from .versioning import REFERENCE_MODELS
 
@@ -239,6 +239,7 @@ def _perform(action, obj, by, comment, change_state, seen=None):
             entry.save()
             if publishing:
                 publication.refresh(publication.merge(before, publication.neighbourhood(entry)))
+                export_files.refresh_after_commit()
             transition = _log(entry, action.name, from_status, by, comment)
             # The version and its review step share one moment, so history shows the new state.
             _revision(

@@ -129,6 +129,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Whole-record exports are built into this folder (events/export_files.py), with the site's
+# public address in their links; in the background after each publication unless turned off.
+KIDAL_EXPORT_ROOT = Path(os.environ.get("KIDAL_EXPORT_ROOT", BASE_DIR / "exports"))
+KIDAL_SITE_URL = os.environ.get("KIDAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+KIDAL_EXPORTS_IN_BACKGROUND = os.environ.get("KIDAL_EXPORTS_IN_BACKGROUND", "1") == "1"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -80,6 +80,7 @@ def server(tmp_path_factory):
         "DEBUG": "1",
         "DATABASE_URL": database.url,
         "KIDAL_ALLOW_SELF_APPROVAL": "0",
+        "KIDAL_EXPORT_ROOT": str(tmp_path_factory.mktemp("exports")),
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
