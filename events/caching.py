@@ -12,6 +12,7 @@ ConditionalGetMiddleware, an ETag, so readers' caches revalidate with a 304.
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -35,7 +36,8 @@ def publication_stamp():
 
 def _cacheable(request):
     return (
-        request.method in ("GET", "HEAD")
+        settings.KIDAL_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
         and "preview" not in request.GET
         and not request.user.is_authenticated
     )

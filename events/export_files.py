@@ -110,14 +110,12 @@ def refresh_after_commit():
 
 
 def refresh_if_stale():
-    """Make sure complete files exist, and start a rebuild if the record changed since.
-
-    With no files at all (a new installation), the first build runs at once."""
-    built = manifest()
-    if built is None:
+    """Start a rebuild if the record changed since the files were built (or there are none
+    yet: ``manage.py build_exports`` builds the first ones at deployment, and the demo loader
+    builds them for the demo)."""
+    if is_current():
+        return
+    if settings.KIDAL_EXPORTS_IN_BACKGROUND:
+        _build_in_background()
+    else:
         build()
-    elif not is_current(built):
-        if settings.KIDAL_EXPORTS_IN_BACKGROUND:
-            _build_in_background()
-        else:
-            build()

@@ -135,6 +135,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 KIDAL_EXPORT_ROOT = Path(os.environ.get("KIDAL_EXPORT_ROOT", BASE_DIR / "exports"))
 KIDAL_SITE_URL = os.environ.get("KIDAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 KIDAL_EXPORTS_IN_BACKGROUND = os.environ.get("KIDAL_EXPORTS_IN_BACKGROUND", "1") == "1"
+# Public pages are cached for anonymous readers (events/caching.py); 0 turns it off, as the
+# benchmark does to measure uncached pages.
+KIDAL_PAGE_CACHE = os.environ.get("KIDAL_PAGE_CACHE", "1") == "1"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from events import drafts, workflow
+from events import drafts, export_files, workflow
 from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Status
 from sources.models import Citation, Source
 
@@ -69,6 +69,7 @@ class Command(BaseCommand):
             citations = self.load_citations(data["citations"], sources)
             events = self.load_events(data["events"], places, actors)
             self.load_claims(data["claims"], events, actors, citations)
+        export_files.build()
         created = ", ".join(f"{count} {name}" for name, count in self.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo record loaded (new: {created})."))
         self.stdout.write("Demo accounts (log in at /admin/):")
