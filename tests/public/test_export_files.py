@@ -77,13 +77,15 @@ class ExportFileTests(TestCase):
         leftovers = [path.name for path in export_files.root().iterdir() if path.name[0] == "."]
         self.assertEqual(leftovers, [".lock"])
 
-    @override_settings(KIDAL_EXPORTS_IN_BACKGROUND=True)
     def test_while_a_rebuild_runs_readers_get_the_previous_complete_file(self):
         _response, before = self.download()
         pending_edit(self.claim, by=self.editor, text=NEW)
         workflow.submit(self.claim, by=self.editor)
         workflow.approve(self.claim, by=self.reviewer)
-        with mock.patch.object(export_files, "_build_in_background") as started:
+        with (
+            override_settings(KIDAL_EXPORTS_IN_BACKGROUND=True),
+            mock.patch.object(export_files, "_build_in_background") as started,
+        ):
             _response, during = self.download()
         started.assert_called_once()
         self.assertEqual(during, before)
