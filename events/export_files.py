@@ -60,6 +60,7 @@ def _write(path, chunks):
                 out.write(data)
                 digest.update(data)
                 size += len(data)
+        os.chmod(temporary, 0o644)  # readable by a web server serving the folder
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -101,12 +102,21 @@ def _build_in_background():
     threading.Thread(target=run, name="kidal-exports", daemon=True).start()
 
 
-def refresh_after_commit():
-    """Rebuild the files once the current transaction commits (a review step's)."""
+def _build_after_commit():
     if settings.KIDAL_EXPORTS_IN_BACKGROUND:
-        transaction.on_commit(_build_in_background)
+        _build_in_background()
     else:
-        transaction.on_commit(build)
+        build()
+
+
+def refresh_after_commit():
+    """Rebuild the files once the current transaction commits (a review step's): once,
+    however many steps the transaction holds (the demo loader's holds hundreds)."""
+    connection = transaction.get_connection()
+    # Django keeps the callbacks waiting for the commit as (savepoints, callback, robust).
+    if any(callback is _build_after_commit for _ids, callback, *_ in connection.run_on_commit):
+        return
+    transaction.on_commit(_build_after_commit)
 
 
 def refresh_if_stale():

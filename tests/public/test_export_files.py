@@ -89,3 +89,15 @@ class ExportFileTests(TestCase):
             _response, during = self.download()
         started.assert_called_once()
         self.assertEqual(during, before)
+
+
+class ExportScheduleTests(TestCase):
+    def test_a_transaction_with_many_publications_schedules_one_build(self):
+        author, approver = editor(), reviewer()
+        with self.captureOnCommitCallbacks() as callbacks:
+            for text in ("First claim.", "Second claim."):
+                published_claim(author=author, approver=approver, text=text)
+        builds = [
+            callback for callback in callbacks if callback is export_files._build_after_commit
+        ]
+        self.assertEqual(len(builds), 1)

@@ -50,7 +50,11 @@ class Command(BaseCommand):
         data = json.loads(Path(options["file"]).read_text(encoding="utf-8"))
         # Review notifications for demo content would only flood the console.
         with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                # The export files are built once the record is in, before the command ends.
+                KIDAL_EXPORTS_IN_BACKGROUND=False,
+            ),
             transaction.atomic(),
         ):
             users = self.create_accounts()
