@@ -3,10 +3,15 @@
 A public page depends only on what is public, and what is public changes only through an
 approval or a withdrawal (events/workflow.py). The latest such step is the *publication
 stamp*: cached pages are stored under a key that holds it, so the first request after a
-step builds fresh pages, on every worker, whatever cache backend is configured. Pages are
-cached only for anonymous readers (staff and previews are never cached), in the reader's
-language; each carries Last-Modified (the stamp's time) and, through Django's
-ConditionalGetMiddleware, an ETag, so readers' caches revalidate with a 304.
+step builds fresh pages, on every worker, whatever cache backend is configured.
+
+Like Django's own cache middleware, the work is split in two. ``PublicPageCacheMiddleware``
+sits near the top of the middleware stack: a reader's request without a session cookie is
+answered from the cache before sessions, authentication, CSRF or URL resolution run, and on
+the way out it stores the pages that ``cache_public_page`` marked, with every header the
+inner middleware added. Staff (who have a session), previews and any response that sets a
+cookie are never stored. Each stored page carries Last-Modified (the stamp's time) and an
+ETag, so readers' caches revalidate with a 304 through ConditionalGetMiddleware.
 """
 
 import hashlib
@@ -14,8 +19,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
+from django.utils.translation import get_language_from_request
 
 from .models import Transition
 
@@ -34,37 +40,67 @@ def publication_stamp():
     return latest or (0, None)
 
 
-def _cacheable(request):
+def _page_key(request, stamp):
+    path = f"{stamp}|{get_language_from_request(request)}|{request.get_full_path()}"
+    return "kidal:page:" + hashlib.sha256(path.encode()).hexdigest()
+
+
+def _may_come_from_cache(request):
+    """A reader's plain GET: no session (so not staff) and no preview."""
     return (
         settings.KIDAL_PAGE_CACHE
         and request.method in ("GET", "HEAD")
         and "preview" not in request.GET
-        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
 
 
-def cache_public_page(view):
-    """Serve ``view``'s pages to anonymous readers from the cache, keyed by the
-    publication stamp, the language and the full path."""
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
+    def __call__(self, request):
+        if not _may_come_from_cache(request):
+            return self.get_response(request)
+        # The stamp is read before the page is built: a publication while it is built
+        # leaves the page under the older stamp, never stale content under the newer one.
         stamp, modified = publication_stamp()
-        path = f"{stamp}|{request.LANGUAGE_CODE}|{request.get_full_path()}"
-        key = "kidal:page:" + hashlib.sha256(path.encode()).hexdigest()
+        key = _page_key(request, stamp)
         response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            if response.status_code == 200 and not response.streaming:
-                if modified is not None and not response.has_header("Last-Modified"):
-                    response["Last-Modified"] = http_date(modified.timestamp())
-                patch_vary_headers(response, ["Accept-Language", "Cookie"])
-                patch_cache_control(response, public=True, no_cache=True)
-                cache.set(key, response, CACHE_SECONDS)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if self._storable(request, response):
+            if modified is not None and not response.has_header("Last-Modified"):
+                response["Last-Modified"] = http_date(modified.timestamp())
+            patch_vary_headers(response, ["Accept-Language", "Cookie"])
+            patch_cache_control(response, public=True, no_cache=True)
+            set_response_etag(response)
+            cache.set(key, response, CACHE_SECONDS)
         return response
 
-    return cached_view
+    @staticmethod
+    def _storable(request, response):
+        return (
+            getattr(response, "public_page", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.user.is_authenticated
+        )
+
+
+def cache_public_page(view):
+    """Mark ``view``'s pages as the same for every reader, so that
+    ``PublicPageCacheMiddleware`` may store them (previews never)."""
+
+    @wraps(view)
+    def public_page_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if "preview" not in request.GET:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            response.public_page = True
+        return response
+
+    return public_page_view

@@ -32,19 +32,30 @@ def bound_choices(field, most_named, empty_label):
 
 
 def most_named_actors():
-    return (
-        Actor.objects.public()
-        .annotate(mentions=Count("claims", filter=Q(claims__is_public=True), distinct=True))
-        .order_by("-mentions", "name")
+    """The actors named as claimant by the most public claims, in one grouped read of the
+    public-claims index (a public claim's claimant is always public)."""
+    top = (
+        Claim.objects.public()
+        .exclude(claimant_actor=None)
+        .values("claimant_actor")
+        .annotate(mentions=Count("*"))
+        .order_by("-mentions", "claimant_actor")
+        .values("claimant_actor")[:CHOICES_SHOWN]
     )
+    return Actor.objects.public().filter(pk__in=top)
 
 
 def most_named_places():
-    return (
-        Place.objects.public()
-        .annotate(mentions=Count("events", filter=Q(events__is_public=True)))
-        .order_by("-mentions", "name")
+    """The places of the most public events (a public event's place is always public)."""
+    top = (
+        Event.objects.public()
+        .exclude(place=None)
+        .values("place")
+        .annotate(mentions=Count("*"))
+        .order_by("-mentions", "place")
+        .values("place")[:CHOICES_SHOWN]
     )
+    return Place.objects.public().filter(pk__in=top)
 
 
 class EventFilterForm(forms.Form):
@@ -127,9 +138,10 @@ class EventFilter(django_filters.FilterSet):
         return queryset.filter(start_date__lte=value)
 
     def filter_actor(self, queryset, name, value):
+        # Two IN lists rather than OR-ed EXISTS: the database reads each list once.
         return queryset.filter(
-            Exists(EventActor.objects.filter(event=OuterRef("pk"), actor=value))
-            | Exists(Claim.objects.public().filter(event=OuterRef("pk"), claimant_actor=value))
+            Q(pk__in=EventActor.objects.filter(actor=value).values("event"))
+            | Q(pk__in=Claim.objects.public().filter(claimant_actor=value).values("event"))
         )
 
     def filter_claims(self, queryset, name, value):

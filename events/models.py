@@ -5,7 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,20 @@ class Status(models.TextChoices):
 def live_or_empty(relation):
     """The condition that a nullable reference (a place, a claimant) is unset or published."""
     return Q(**{f"{relation}__isnull": True}) | Q(**{f"{relation}__is_live": True})
+
+
+def count_of(queryset, field):
+    """A subquery counting the rows of ``queryset`` whose ``field`` is the outer row: one
+    index lookup per outer row (the partial indexes on public rows), where a join and
+    GROUP BY would read every related row."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class ReviewableQuerySet(models.QuerySet):
@@ -430,6 +444,15 @@ class Event(Reviewable):
         indexes = [
             models.Index(fields=["is_live", "start_date"], name="events_event_live_date"),
             models.Index(fields=["is_public", "start_date"], name="events_event_public_date"),
+            # Partial indexes for what public pages count and sort: only public rows.
+            models.Index(
+                fields=["place"], condition=Q(is_public=True), name="events_event_public_place"
+            ),
+            models.Index(
+                fields=["-first_published_at"],
+                condition=Q(is_public=True),
+                name="events_event_public_recent",
+            ),
         ]
 
     def __str__(self):
@@ -622,6 +645,22 @@ class Claim(Reviewable):
             models.CheckConstraint(
                 condition=Q(figure_low__isnull=True) | ~Q(figure_unit=""),
                 name="events_claim_figure_has_unit",
+            ),
+        ]
+        # Partial indexes for what public pages count and sort: only public rows.
+        indexes = [
+            models.Index(
+                fields=["event"], condition=Q(is_public=True), name="events_claim_public_event"
+            ),
+            models.Index(
+                fields=["claimant_actor"],
+                condition=Q(is_public=True),
+                name="events_claim_public_claimant",
+            ),
+            models.Index(
+                fields=["-first_published_at"],
+                condition=Q(is_public=True),
+                name="events_claim_public_recent",
             ),
         ]
 

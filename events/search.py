@@ -1,9 +1,9 @@
 """Search across public events, claims and citations.
 
 On PostgreSQL: full-text search over a weighted tsvector, accent-insensitive through
-the immutable ``kidal_unaccent`` wrapper created by migration 0004_search, which also
-builds a GIN index on each vector expression below (the query repeats the indexed
-expression exactly, so the planner can use the index). Elsewhere (SQLite): every word
+the immutable ``kidal_unaccent`` wrapper created by migration 0004_search. The vector of
+each table (VECTORS below) is a stored, generated, GIN-indexed ``search_vector`` column
+(migration 0011), so ranking many matches reads stored vectors. Elsewhere (SQLite): every word
 must appear, accents and case folded, in one of the same fields, ranked by field weight.
 Every search starts from the models' ``public()`` querysets.
 """
@@ -42,17 +42,6 @@ VECTORS = {
 WEIGHT_POINTS = {"A": 4, "B": 2, "C": 1}
 
 
-def vector_sql(name, qualified=True):
-    """The tsvector expression; the index (migration 0004) uses the unqualified form."""
-    table, fields = VECTORS[name]
-    prefix = f'"{table}".' if qualified else ""
-    return " || ".join(
-        f"setweight(to_tsvector('{CONFIG}'::regconfig, "
-        f"kidal_unaccent(coalesce({prefix}\"{column}\", ''))), '{weight}')"
-        for column, weight in fields
-    )
-
-
 def fold(text):
     """Lower case without accents: "Anéfis" → "anefis"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
@@ -73,7 +62,8 @@ class Results:
 
 def _postgres(queryset, name, query):
     tsquery = f"websearch_to_tsquery('{CONFIG}'::regconfig, kidal_unaccent(%s))"
-    vector = vector_sql(name)
+    table, _fields = VECTORS[name]
+    vector = f'"{table}".search_vector'
     return (
         queryset.annotate(
             search_match=RawSQL(f"({vector}) @@ {tsquery}", [query], output_field=BooleanField()),

@@ -13,7 +13,7 @@ from sources.models import Citation, Source
 
 from .models import Actor, Claim, Event, Place
 
-PAGE_SIZE = 5000
+PAGE_SIZE = 1000
 
 
 class StaticSitemap(Sitemap):

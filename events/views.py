@@ -10,16 +10,13 @@ from django import forms
 from django.conf import settings
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     When,
     prefetch_related_objects,
 )
@@ -40,7 +37,7 @@ from . import drafts, export_files, timeline
 from . import search as search_module
 from .exports import EXPORTS
 from .filters import ClaimFilter, EventFilter
-from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place
+from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, count_of
 
 PAGE_SIZE = 25
 HOME_TIMELINE_SIZE = 100
@@ -48,18 +45,6 @@ HOME_LIST_SIZE = 20
 LIST_PAGE_SIZE = 50
 # Detail pages list this many related entries and link to the filtered list for the rest.
 DETAIL_LIST_SIZE = 50
-
-
-def count_of(queryset, field):
-    """A subquery counting the rows of ``queryset`` whose ``field`` is the outer row."""
-    counted = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def public_citation_links():

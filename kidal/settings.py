@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and 304s for readers' revalidations (see events/caching.py).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Readers' pages from the cache, before sessions and authentication run.
+    "events.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -169,6 +169,13 @@ class Citation(Reviewable):
                 name="sources_citation_accessed_after_published",
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["source"],
+                condition=Q(is_public=True),
+                name="sources_citation_public_source",
+            ),
+        ]
 
     def __str__(self):
         date = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""

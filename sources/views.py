@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.views.generic import DetailView, ListView
 
-from events.models import Actor, Claim, ClaimCitation
-from events.views import PreviewMixin, count_of
+from events.models import Actor, Claim, ClaimCitation, count_of
+from events.views import PreviewMixin
 
 from .models import Citation, Source
 

@@ -9,7 +9,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;
 """
 
-# Keep in step with events.search.VECTORS (vector_sql(name, qualified=False)).
+# The vectors of events.search.VECTORS (stored as columns since 0011).
 INDEXES = {
     "events_event_search": (
         "events_event",

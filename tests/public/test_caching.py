@@ -1,11 +1,16 @@
 """Public pages are cached for anonymous readers and invalidated exactly: a published change
 shows on the very next request, and nothing staff-only is ever served from the cache."""
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase
+from django.http import HttpResponse
+from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
 
-from events import workflow
+from events import caching, workflow
+from events.caching import PublicPageCacheMiddleware, cache_public_page
 from events.models import Claim
 from tests.events.helpers import pending_edit
 from tests.factories import editor, published_claim, reviewer
@@ -88,3 +93,34 @@ class PublicPageCacheTests(TestCase):
         self.assertEqual(changed.status_code, 200)
         self.assertContains(changed, NEW)
         self.assertEqual(Claim.objects.public().get(pk=self.claim.pk).text, NEW)
+
+    def test_a_page_from_the_cache_keeps_every_header_of_the_page_it_stored(self):
+        first = self.client.get(self.url)
+        with CaptureQueriesContext(connection) as queries:
+            again = self.client.get(self.url)
+        self.assertEqual(len(queries), 1)
+        for header in ("X-Frame-Options", "Content-Type", "Content-Language", "ETag", "Vary"):
+            self.assertEqual(again.get(header), first.get(header), header)
+
+    def test_a_request_with_a_session_is_built_not_served_from_the_cache(self):
+        self.client.get(self.url)
+        self.client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url)
+        self.assertContains(response, OLD)
+        self.assertGreater(len(queries), 1)
+
+    def test_a_response_that_sets_a_cookie_is_never_stored(self):
+        def page_setting_a_cookie(request):
+            response = HttpResponse("for one reader")
+            response.set_cookie("reader", "one")
+            return response
+
+        middleware = PublicPageCacheMiddleware(cache_public_page(page_setting_a_cookie))
+        request = RequestFactory().get("/a-page/")
+        request.user = AnonymousUser()
+        middleware(request)
+        self.assertIsNone(cache.get(caching._page_key(request, caching.publication_stamp()[0])))
+        plain = PublicPageCacheMiddleware(cache_public_page(lambda request: HttpResponse("all")))
+        plain(request)
+        self.assertIsNotNone(cache.get(caching._page_key(request, caching.publication_stamp()[0])))

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from events import search
 from events.models import Event
+from tests.factories import EventFactory
 
 from .helpers import build_record
 
@@ -66,19 +67,34 @@ class SearchTests(TestCase):
 
 
 class PostgresSearchIndexTests(TestCase):
-    def test_gin_indexes_exist_on_postgresql(self):
+    def test_stored_vectors_are_generated_and_gin_indexed_on_postgresql(self):
         if connection.vendor != "postgresql":
             self.skipTest("PostgreSQL only")
+        tables = ("events_event", "events_claim", "sources_citation")
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
-                "('events_event_search', 'events_claim_search', 'sources_citation_search')"
+                "SELECT table_name, generation_expression FROM information_schema.columns "
+                "WHERE column_name = 'search_vector' AND is_generated = 'ALWAYS'"
             )
-            rows = dict(cursor.fetchall())
-        self.assertEqual(len(rows), 3)
-        for definition in rows.values():
-            self.assertIn("USING gin", definition)
-            self.assertIn("kidal_unaccent", definition)
+            columns = dict(cursor.fetchall())
+            cursor.execute(
+                "SELECT tablename, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+                [[f"{table}_search_vector" for table in tables]],
+            )
+            indexes = dict(cursor.fetchall())
+        self.assertEqual(sorted(columns), sorted(tables))
+        for table in tables:
+            self.assertIn("kidal_unaccent", columns[table])
+            self.assertIn("USING gin (search_vector)", indexes[table])
+
+    def test_a_stored_vector_follows_an_edit(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        event = EventFactory(title="Convoi vers Tessalit")
+        self.assertEqual(list(search._postgres(Event.objects.all(), "event", "tessalit")), [event])
+        Event.objects.filter(pk=event.pk).update(title="Convoi vers Aguelhok")
+        self.assertEqual(list(search._postgres(Event.objects.all(), "event", "tessalit")), [])
+        self.assertEqual(list(search._postgres(Event.objects.all(), "event", "aguelhok")), [event])
 
     def test_search_query_can_use_the_index(self):
         if connection.vendor != "postgresql":
@@ -90,4 +106,4 @@ class PostgresSearchIndexTests(TestCase):
             sql, params = queryset.query.sql_with_params()
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        self.assertIn("events_event_search", plan)
+        self.assertIn("events_event_search_vector", plan)
