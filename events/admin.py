@@ -69,7 +69,8 @@ class ClaimCitationInline(admin.StackedInline):
 @admin.register(Claim)
 class ClaimAdmin(ReviewableAdmin):
     list_display = ["__str__", "event", "kind", "figure_display", "assessment", "status_badge"]
-    list_filter = [StatusFilter, "kind", "assessment", "claimant_actor"]
+    # No filter by claimant: its list would name every actor; the search finds them by name.
+    list_filter = [StatusFilter, "kind", "assessment"]
     search_fields = ["text", "claimant_label", "claimant_actor__name", "event__title"]
     autocomplete_fields = ["event", "claimant_actor", "contradicts"]
     inlines = [ClaimCitationInline]

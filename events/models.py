@@ -453,6 +453,7 @@ class Event(Reviewable):
                 condition=Q(is_public=True),
                 name="events_event_public_recent",
             ),
+            models.Index(fields=["status", "last_edited_at", "id"], name="events_event_queue"),
         ]
 
     def __str__(self):
@@ -662,6 +663,8 @@ class Claim(Reviewable):
                 condition=Q(is_public=True),
                 name="events_claim_public_recent",
             ),
+            # The review queue: entries in a state, those waiting longest first.
+            models.Index(fields=["status", "last_edited_at", "id"], name="events_claim_queue"),
         ]
 
     def __str__(self):
@@ -832,7 +835,9 @@ class Transition(models.Model):
         verbose_name_plural = _("review transitions")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["content_type", "object_id"], name="events_transition_object")
+            models.Index(fields=["content_type", "object_id"], name="events_transition_object"),
+            # The audit log's order: many steps share a time when a batch is reviewed.
+            models.Index(fields=["-created_at", "-id"], name="events_transition_recent"),
         ]
 
     def __str__(self):

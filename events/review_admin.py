@@ -96,6 +96,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     form = ReviewableForm
+    list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/review_change_form.html"
     review_fields = (

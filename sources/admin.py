@@ -31,7 +31,8 @@ class SourceAdmin(ReviewableAdmin):
 @admin.register(Citation)
 class CitationAdmin(ReviewableAdmin):
     list_display = ["title", "source", "published_on", "language", "status_badge"]
-    list_filter = [StatusFilter, "kind", "language", "source__is_party", "source"]
+    # No filter by source: its list would name every source; the search finds them by name.
+    list_filter = [StatusFilter, "kind", "language", "source__is_party"]
     search_fields = ["title", "author", "url", "source__name"]
     autocomplete_fields = ["source"]
     date_hierarchy = "published_on"

@@ -175,6 +175,8 @@ class Citation(Reviewable):
                 condition=Q(is_public=True),
                 name="sources_citation_public_source",
             ),
+            # The review queue: citations in a state, those waiting longest first.
+            models.Index(fields=["status", "last_edited_at", "id"], name="sources_citation_queue"),
         ]
 
     def __str__(self):
