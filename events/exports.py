@@ -112,19 +112,21 @@ def claim_prefetches():
     ]
 
 
-def public_claims():
-    return (
-        Claim.objects.public()
-        .select_related("event__place", "claimant_actor")
-        .prefetch_related(*claim_prefetches())
-        .order_by("event__start_date", "event_id", "id")
+def public_claims(claims=None):
+    """The public claims to export (all, or the given selection of public claims)."""
+    if claims is None:
+        claims = Claim.objects.public().order_by("event__start_date", "event_id", "id")
+    return claims.select_related("event__place", "claimant_actor").prefetch_related(
+        *claim_prefetches()
     )
 
 
-def public_events():
+def public_events(events=None):
+    """The public events to export (all, or the given selection of public events)."""
+    if events is None:
+        events = Event.objects.public().order_by("start_date", "id")
     return (
-        Event.objects.public()
-        .select_related("place")
+        events.select_related("place")
         .prefetch_related(
             Prefetch(
                 "actor_roles",
@@ -138,7 +140,6 @@ def public_events():
                 .order_by("id"),
             ),
         )
-        .order_by("start_date", "id")
     )
 
 
@@ -322,13 +323,13 @@ def _json_stream(records):
     yield "\n]\n"
 
 
-def events_csv(site):
-    rows = (event_row(event, site) for event in public_events().iterator(CHUNK_SIZE))
+def events_csv(site, events=None):
+    rows = (event_row(event, site) for event in public_events(events).iterator(CHUNK_SIZE))
     return _csv_stream(EVENT_COLUMNS, rows)
 
 
-def claims_csv(site):
-    rows = (claim_row(claim, site) for claim in public_claims().iterator(CHUNK_SIZE))
+def claims_csv(site, claims=None):
+    rows = (claim_row(claim, site) for claim in public_claims(claims).iterator(CHUNK_SIZE))
     return _csv_stream(CLAIM_COLUMNS, rows)
 
 
@@ -344,9 +345,9 @@ def _event_record(event, site):
     return record
 
 
-def events_json(site):
+def events_json(site, events=None):
     return _json_stream(
-        _event_record(event, site) for event in public_events().iterator(CHUNK_SIZE)
+        _event_record(event, site) for event in public_events(events).iterator(CHUNK_SIZE)
     )
 
 
@@ -357,14 +358,15 @@ def _claim_record(claim, site):
     return record
 
 
-def claims_json(site):
+def claims_json(site, claims=None):
     return _json_stream(
-        _claim_record(claim, site) for claim in public_claims().iterator(CHUNK_SIZE)
+        _claim_record(claim, site) for claim in public_claims(claims).iterator(CHUNK_SIZE)
     )
 
 
 CSV, JSON = "text/csv; charset=utf-8", "application/json; charset=utf-8"
-# File name: (content type, writer of its text chunks given the site's address).
+# File name: (content type, writer of its text chunks given the site's address and, for a
+# filtered export, the selection of public entries).
 EXPORTS = {
     "events.csv": (CSV, events_csv),
     "events.json": (JSON, events_json),

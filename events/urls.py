@@ -17,7 +17,19 @@ urlpatterns = [
         cache_public_page(views.EventDetailView.as_view()),
         name="event_detail",
     ),
+    path(
+        "events/selection.<str:extension>",
+        views.filtered_export,
+        {"kind": "events"},
+        name="events_selection_export",
+    ),
     path("claims/", cache_public_page(views.ClaimListView.as_view()), name="claim_list"),
+    path(
+        "claims/selection.<str:extension>",
+        views.filtered_export,
+        {"kind": "claims"},
+        name="claims_selection_export",
+    ),
     path(
         "claims/<int:pk>/", cache_public_page(views.ClaimDetailView.as_view()), name="claim_detail"
     ),

@@ -21,7 +21,14 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
@@ -318,6 +325,14 @@ class EventListView(FilterView):
     paginate_by = PAGE_SIZE
     template_name = "events/event_list.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.filterset.form.errors and context.get("paginator"):
+            context["selection_exports"] = selection_export_links(
+                self.request, "events", context["paginator"].count
+            )
+        return context
+
     def get_queryset(self):
         return (
             Event.objects.public()
@@ -369,6 +384,14 @@ class ClaimListView(FilterView):
     filterset_class = ClaimFilter
     paginate_by = PAGE_SIZE
     template_name = "events/claim_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.filterset.form.errors and context.get("paginator"):
+            context["selection_exports"] = selection_export_links(
+                self.request, "claims", context["paginator"].count
+            )
+        return context
 
     def get_queryset(self):
         return (
@@ -599,6 +622,66 @@ def export_download(request, name):
     response["Last-Modified"] = http_date(built_at.timestamp())
     response["Digest"] = f"sha-256={built['files'][name]['sha256']}"
     return response
+
+
+# A filtered export is streamed as it is read, so it must stay small enough to finish well
+# within a worker's timeout; larger selections come from the whole-record files.
+FILTERED_EXPORT_LIMIT = 2000
+FILTERED_EXPORTS = {
+    "events": (EventFilter, lambda: Event.objects.public().order_by("start_date", "title", "id")),
+    "claims": (
+        ClaimFilter,
+        lambda: Claim.objects.public().order_by("event__start_date", "event__title", "id"),
+    ),
+}
+
+
+def filtered_export(request, kind, extension):
+    """The public events or claims a list's filters select, as CSV or JSON."""
+    name = f"{kind}.{extension}"
+    if name not in EXPORTS:
+        raise Http404
+    filter_class, public_entries = FILTERED_EXPORTS[kind]
+    filterset = filter_class(request.GET, queryset=public_entries())
+    if not filterset.is_valid():
+        errors = "; ".join(f"{field}: {' '.join(e)}" for field, e in filterset.errors.items())
+        return HttpResponseBadRequest(
+            _("These filters cannot be applied: %(errors)s") % {"errors": errors},
+            content_type="text/plain; charset=utf-8",
+        )
+    selection = filterset.qs
+    if selection.count() > FILTERED_EXPORT_LIMIT:
+        return HttpResponseBadRequest(
+            _(
+                "More than %(limit)s entries match these filters. Narrow them, or download "
+                "the whole record from %(url)s."
+            )
+            % {
+                "limit": FILTERED_EXPORT_LIMIT,
+                "url": request.build_absolute_uri(reverse("events:exports")),
+            },
+            content_type="text/plain; charset=utf-8",
+        )
+    content_type, writer = EXPORTS[name]
+    response = StreamingHttpResponse(
+        writer(settings.KIDAL_SITE_URL, selection), content_type=content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="kidal-{kind}-selection.{extension}"'
+    add_never_cache_headers(response)
+    return response
+
+
+def selection_export_links(request, kind, count):
+    """Links to download what a list shows, or None when it is too large to stream."""
+    if count > FILTERED_EXPORT_LIMIT:
+        return None
+    query = request.GET.copy()
+    query.pop("page", None)
+    suffix = f"?{query.urlencode()}" if query else ""
+    return {
+        extension: reverse(f"events:{kind}_selection_export", args=[extension]) + suffix
+        for extension in ("csv", "json")
+    }
 
 
 class RobotsView(TemplateView):
