@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 
 from . import dates
 from .models import Claim, ClaimCitation, Event, EventActor, Place
+from .text import spreadsheet_safe
 
 CHUNK_SIZE = 200
 
@@ -306,11 +307,37 @@ class _Echo:
         return value
 
 
+# Columns written as numbers (ids, years, precision codes, coordinates, figures, counts, Unix
+# times): the database types them, and a negative longitude must stay a number a spreadsheet
+# can compute with. Every other column is text, much of it typed by editors, and is written
+# through text.spreadsheet_safe so that no cell starts a formula. The JSON exports are data,
+# not spreadsheets, and carry the text unchanged.
+NUMBER_COLUMNS = frozenset(
+    {
+        "claim_id",
+        "year",
+        "time_precision",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "fatalities",
+        "timestamp",
+        "claim_count",
+        "figure_low",
+        "figure_high",
+    }
+)
+
+
+def _csv_cell(column, value):
+    return value if column in NUMBER_COLUMNS else spreadsheet_safe(value)
+
+
 def _csv_stream(columns, rows):
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([row[column] for column in columns])
+        yield writer.writerow([_csv_cell(column, row[column]) for column in columns])
 
 
 def _json_stream(records):

@@ -830,6 +830,10 @@ class Transition(models.Model):
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
+    # Not stored: set once the step's notification e-mail failed after the commit, so the
+    # view that took the step can tell the reviewer (events/workflow.py, _notify).
+    notification_failed = False
+
     class Meta:
         verbose_name = _("review transition")
         verbose_name_plural = _("review transitions")

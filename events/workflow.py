@@ -11,6 +11,7 @@ Nothing here trusts an instance the caller loaded earlier: every function works 
 it locked, so a stale copy can never write review fields back.
 """
 
+import logging
 from dataclasses import dataclass
 
 import reversion
@@ -28,6 +29,8 @@ from django.utils.translation import gettext_lazy
 from . import drafts, export_files, publication
 from .models import Status, Transition
 from .versioning import REFERENCE_MODELS
+
+logger = logging.getLogger(__name__)
 
 
 class TransitionError(Exception):
@@ -511,7 +514,10 @@ def reviewers():
 
 
 def _notify(transition, entry):
-    """Tell reviewers of a submission, and the entry's editor of a decision."""
+    """Tell reviewers of a submission, and the entry's editor of a decision.
+
+    Runs after the step's commit, within ``EMAIL_TIMEOUT``. A failure is logged and marked on
+    the transition for the reviewer to see; it never undoes the step."""
     if transition.action == SUBMIT.name:
         recipients = [
             user.email for user in reviewers().exclude(pk=transition.user_id) if user.email
@@ -536,4 +542,15 @@ def _notify(transition, entry):
     }
     if transition.comment:
         body += "\n\n" + _("Comment: %(comment)s") % {"comment": transition.comment}
-    send_mail(subject, body, None, recipients, fail_silently=True)
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:  # any backend's failure: the step is committed and must stay so
+        transition.notification_failed = True
+        logger.exception(
+            "Review notification not sent: %s of %s %s (“%s”) to %s",
+            transition.action,
+            transition.content_type.model,
+            transition.object_id,
+            transition.object_repr,
+            ", ".join(recipients),
+        )

@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("health/live", views.live, name="live"),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sources.urls")),

@@ -125,6 +125,15 @@ def browser(server):
         browser.close()
 
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.kidalReportViolation(
+    event.effectiveDirective, event.blockedURI, `${event.sourceFile}:${event.lineNumber}`
+  );
+});
+"""
+
+
 class Visitor:
     """One person's browser window; records console errors and failed requests."""
 
@@ -132,13 +141,20 @@ class Visitor:
         self.base_url = base_url
         self.name = name
         self.context = browser.new_context(base_url=base_url, accept_downloads=True)
-        self.page = self.context.new_page()
         self.problems = []
+        # Every Content-Security-Policy violation on any page fails the test. Init scripts
+        # run outside the page's policy, so the listener itself is not refused.
+        self.context.expose_function("kidalReportViolation", self._report_violation)
+        self.context.add_init_script(CSP_LISTENER)
+        self.page = self.context.new_page()
         self.expected_statuses = {}
         self.page.on("console", self._check_console)
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         self.page.on("requestfailed", self._check_failed_request)
         self.page.on("response", self._check_response)
+
+    def _report_violation(self, directive, blocked, source):
+        self.problems.append(f"CSP violation of {directive}: {blocked} at {source}")
 
     def _check_console(self, message):
         # Chromium logs every 4xx response here too; _check_response judges those.

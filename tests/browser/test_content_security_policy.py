@@ -1,0 +1,94 @@
+"""Every kind of page, public and admin, under the Content-Security-Policy in Chromium.
+
+The visitors fixture fails a test on any violation the browser reports (see conftest.py),
+so walking the pages is the assertion: no inline script or style, nothing from another host.
+"""
+
+import pytest
+
+ADMIN = ("admin", "kidal-admin-2023")
+
+PUBLIC_PAGES = [
+    "/",
+    "/events/",
+    "/claims/",
+    "/actors/",
+    "/places/",
+    "/sources/",
+    "/map/",
+    "/search/?q=Kidal",
+    "/exports/",
+]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/review-queue/",
+    "/admin/audit/",
+    "/admin/sources/citation/import/",
+    "/admin/password_change/",
+]
+
+
+def _visit(visitor, path):
+    """Open ``path`` and let its images and styles finish loading before the next page."""
+    response = visitor.goto(path)
+    visitor.page.wait_for_load_state("networkidle")
+    return response
+
+
+def _links(page, selector):
+    return sorted({link.get_attribute("href") for link in page.locator(selector).all()})
+
+
+@pytest.mark.browser
+def test_public_pages_keep_to_the_policy(visitors):
+    reader = visitors("reader")
+    page = reader.page
+    for path in PUBLIC_PAGES:
+        response = _visit(reader, path)
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    # One detail page of each kind, reached from its list.
+    for path in ["/events/", "/claims/", "/actors/", "/places/", "/sources/"]:
+        _visit(reader, path)
+        links = [
+            link
+            for link in _links(page, f"main a[href^='{path}']")
+            if len(link) > len(path) and "?" not in link
+        ]
+        assert links, f"no detail link on {path}"
+        _visit(reader, links[0])
+
+
+@pytest.mark.browser
+def test_admin_pages_keep_to_the_policy(visitors):
+    admin = visitors("admin")
+    admin.log_in(*ADMIN)
+    page = admin.page
+    for path in ADMIN_PAGES:
+        _visit(admin, path)
+    _visit(admin, "/admin/")
+    changelists = [
+        link
+        for link in _links(page, "#content-main th[scope=row] a")
+        if link.startswith("/admin/") and link.count("/") == 4
+    ]
+    assert len(changelists) >= 8, changelists
+    for changelist in changelists:
+        _visit(admin, changelist)
+        entries = _links(page, "#result_list tbody th a")
+        for add in _links(page, "a.addlink"):
+            _visit(admin, add)
+        if not entries:
+            continue
+        _visit(admin, entries[0])
+        _visit(admin, entries[0].removesuffix("change/") + "history/")
+        compare = page.locator(
+            "form[action$='/history/compare/'] button, "
+            "form[action$='/history/compare/'] input[type=submit]"
+        )
+        if compare.count():
+            compare.first.click()
+            page.wait_for_load_state()
+        recover = changelist + "recover/"
+        if page.locator(f"a[href='{recover}']").count():
+            _visit(admin, recover)
