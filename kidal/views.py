@@ -1,7 +1,7 @@
 import logging
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 
@@ -18,8 +18,10 @@ def _database_ready():
     connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    executor = MigrationExecutor(connection)
-    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    # Every migration, not only the latest of each app: a plan towards applied leaves would
+    # not notice an older migration recorded as unapplied.
+    loader = MigrationLoader(connection)
+    return all(node in loader.applied_migrations for node in loader.graph.nodes)
 
 
 @never_cache
