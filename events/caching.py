@@ -19,6 +19,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_request
@@ -45,13 +46,24 @@ def _page_key(request, stamp):
     return "kidal:page:" + hashlib.sha256(path.encode()).hexdigest()
 
 
+def _is_public_page(request):
+    """Whether the URL leads to a view marked by ``cache_public_page``: only those pages pay
+    for the publication stamp (health checks, the admin and downloads never do)."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(view, "public_page", False)
+
+
 def _may_come_from_cache(request):
-    """A reader's plain GET: no session (so not staff) and no preview."""
+    """A reader's plain GET of a public page: no session (so not staff) and no preview."""
     return (
         settings.KIDAL_PAGE_CACHE
         and request.method in ("GET", "HEAD")
         and "preview" not in request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and _is_public_page(request)
     )
 
 
@@ -103,4 +115,5 @@ def cache_public_page(view):
             response.public_page = True
         return response
 
+    public_page_view.public_page = True
     return public_page_view

@@ -117,10 +117,16 @@ class PublicPageCacheTests(TestCase):
             return response
 
         middleware = PublicPageCacheMiddleware(cache_public_page(page_setting_a_cookie))
-        request = RequestFactory().get("/a-page/")
+        request = RequestFactory().get(self.url)
         request.user = AnonymousUser()
         middleware(request)
         self.assertIsNone(cache.get(caching._page_key(request, caching.publication_stamp()[0])))
         plain = PublicPageCacheMiddleware(cache_public_page(lambda request: HttpResponse("all")))
         plain(request)
         self.assertIsNotNone(cache.get(caching._page_key(request, caching.publication_stamp()[0])))
+
+    def test_pages_that_are_not_cached_never_read_the_publication_stamp(self):
+        for url in ("/health/live", "/healthz", "/admin/login/", "/no-such-page/"):
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(url)
+            self.assertFalse([q for q in queries if "events_transition" in q["sql"]], url)
