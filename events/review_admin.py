@@ -14,6 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
+from security.models import SecurityEvent
+
 from . import drafts, workflow
 from .forms import ReviewDecisionForm
 from .history import snapshot_diff
@@ -27,6 +29,17 @@ STATUS_COLOURS = {
     Status.APPROVED: "#146c2e",
     Status.WITHDRAWN: "#333",
 }
+
+
+def log_refused_step(request, action_name, reason, entry=None):
+    """Write a review step the workflow refused to the security log."""
+    about = f" {entry._meta.label_lower} {entry.pk}" if entry is not None else ""
+    SecurityEvent.objects.record(
+        SecurityEvent.Kind.STEP_REFUSED,
+        request,
+        user=request.user,
+        detail=f"{action_name}{about}: {reason}",
+    )
 
 
 def read_for_review(obj):
@@ -297,11 +310,11 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 )
             else:
                 getattr(workflow, name)(obj, by=request.user, comment=comment, seen=seen)
-        except workflow.StaleContent as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(f"{change_url}?{urlencode({'since': seen})}")
         except workflow.TransitionError as error:
+            log_refused_step(request, name, error, obj)
             self.message_user(request, str(error), messages.ERROR)
+            if isinstance(error, workflow.StaleContent):
+                return HttpResponseRedirect(f"{change_url}?{urlencode({'since': seen})}")
         else:
             obj.refresh_from_db()
             self.message_user(
@@ -322,6 +335,7 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 messages.SUCCESS,
             )
         for reason in refused:
+            log_refused_step(request, action.name, reason)
             self.message_user(request, reason, messages.WARNING)
 
     @admin.action(description=_("Submit selected entries for review"), permissions=["change"])
