@@ -16,10 +16,11 @@ def has_second_factor(user):
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
-def pending_authenticator(user):
+def pending_authenticator(user, *, lock=False):
     """The authenticator being set up (scanned, not yet confirmed with a code); the same one
     on every visit until it is confirmed, so reloading the page keeps the QR code."""
-    device = authenticator(user, confirmed=False)
+    pending = TOTPDevice.objects.devices_for_user(user, confirmed=False)
+    device = (pending.select_for_update() if lock else pending).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     return device

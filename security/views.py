@@ -4,6 +4,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -24,7 +25,6 @@ def locked_out(request, original_response=None, credentials=None):
     cool_off = settings.AXES_COOLOFF_TIME
     context = {
         **admin.site.each_context(request),
-        "title": admin.site.site_header,
         "cool_off_minutes": int(cool_off.total_seconds() // 60),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
     }
@@ -55,9 +55,11 @@ def _next_url(request):
     return ""
 
 
+@transaction.atomic
 def second_factor(request):
     """Set up one's authenticator app (scan, confirm with a code, see the recovery codes
-    once), or once it is set up, replace one's recovery codes."""
+    once), or once it is set up, replace one's recovery codes. The device being set up is
+    locked until the answer is written, so two confirmations cannot both succeed."""
     user = request.user
     context = {**admin.site.each_context(request), "next": _next_url(request)}
     if devices.has_second_factor(user):
@@ -71,7 +73,7 @@ def second_factor(request):
         )
         return _private(render(request, "security/second_factor.html", context))
 
-    device = devices.pending_authenticator(user)
+    device = devices.pending_authenticator(user, lock=request.method == "POST")
     form = ConfirmAuthenticatorForm(
         request.POST if request.method == "POST" else None, device=device
     )

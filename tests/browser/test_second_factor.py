@@ -55,6 +55,7 @@ def test_setting_up_and_using_a_second_factor(visitors):
     person.page.wait_for_load_state()
     assert "/admin/login/" in person.page.url
     assert "Enter the six-digit code" in person.page.inner_text(".errornote")
+    person.screenshot("22-login-asks-for-the-code")
     person.log_in(*REVIEWER2, code=next_code(secret))
     assert "Review queue" in person.page.inner_text("#content")
 
