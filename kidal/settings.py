@@ -176,6 +176,9 @@ LOGIN_URL = "admin:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("KIDAL_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KIDAL_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Masked in the attempts axes stores (with the password): a recovery code sent with a wrong
+# password is still valid.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "security.addresses.client_address"
 # How many reverse proxies in front of the app append the address they saw to

@@ -123,3 +123,12 @@ def test_behind_a_proxy_each_client_address_is_locked_out_on_its_own(client, set
 
     assert locked.status_code == 429
     assert other.status_code == 302
+
+
+def test_the_stored_attempts_keep_neither_the_password_nor_the_code(client):
+    staff("editor")
+
+    log_in(client, "editor", "a-secret-guess", code="recovery1")
+
+    stored = AccessAttempt.objects.get().post_data
+    assert "a-secret-guess" not in stored and "recovery1" not in stored
