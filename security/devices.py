@@ -8,19 +8,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 RECOVERY_CODES = 10
 
 
-def authenticator(user, confirmed=True):
-    return TOTPDevice.objects.devices_for_user(user, confirmed=confirmed).first()
-
-
 def has_second_factor(user):
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
-def pending_authenticator(user, *, lock=False):
-    """The authenticator being set up (scanned, not yet confirmed with a code); the same one
-    on every visit until it is confirmed, so reloading the page keeps the QR code."""
+def authenticator_being_set_up(user, *, lock=False):
+    """The authenticator scanned but not yet confirmed with a code, if any."""
     pending = TOTPDevice.objects.devices_for_user(user, confirmed=False)
-    device = (pending.select_for_update() if lock else pending).first()
+    return (pending.select_for_update() if lock else pending).first()
+
+
+def pending_authenticator(user, *, lock=False):
+    """The authenticator being set up, created on the first visit; the same one on every
+    visit until it is confirmed, so reloading the page keeps the QR code."""
+    device = authenticator_being_set_up(user, lock=lock)
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     return device

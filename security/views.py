@@ -100,7 +100,7 @@ def second_factor(request):
 def second_factor_qr(request):
     """The QR code of the authenticator being set up, as an SVG image drawn here: dark
     squares on a white background of its own, readable in the admin's dark theme too."""
-    device = devices.authenticator(request.user, confirmed=False)
+    device = devices.authenticator_being_set_up(request.user)
     if device is None:
         raise Http404
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage)
