@@ -15,11 +15,24 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
+from security.models import SecurityEvent
+
 from . import drafts, workflow
 from .forms import ReviewDecisionForm
 from .history import snapshot_diff
 from .history_admin import ReviewableHistoryMixin, transitions_for
 from .models import Status
+
+
+def log_refused_step(request, action_name, reason, entry=None):
+    """Write a review step the workflow refused to the security log."""
+    about = f" {entry._meta.label_lower} {entry.pk}" if entry is not None else ""
+    SecurityEvent.objects.record(
+        SecurityEvent.Kind.STEP_REFUSED,
+        request,
+        user=request.user,
+        detail=f"{action_name}{about}: {reason}",
+    )
 
 
 def read_for_review(obj):
@@ -291,11 +304,11 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 transition = getattr(workflow, name)(
                     obj, by=request.user, comment=comment, seen=seen
                 )
-        except workflow.StaleContent as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(f"{change_url}?{urlencode({'since': seen})}")
         except workflow.TransitionError as error:
+            log_refused_step(request, name, error, obj)
             self.message_user(request, str(error), messages.ERROR)
+            if isinstance(error, workflow.StaleContent):
+                return HttpResponseRedirect(f"{change_url}?{urlencode({'since': seen})}")
         else:
             obj.refresh_from_db()
             self.message_user(
@@ -335,6 +348,7 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             )
             self._report_notifications(request, done)
         for reason in refused:
+            log_refused_step(request, action.name, reason)
             self.message_user(request, reason, messages.WARNING)
 
     @admin.action(description=_("Submit selected entries for review"), permissions=["change"])

@@ -10,6 +10,8 @@ from reversion.models import Revision
 from events import workflow
 from events.models import Status, Transition
 from events.versioning import REVIEWED_MODELS
+from security import views as security_views
+from security.forms import AdminLoginForm
 
 from .forms import AuditFilterForm
 
@@ -20,9 +22,21 @@ class KidalAdminSite(admin.AdminSite):
     site_header = _("kidal editorial desk")
     site_title = _("kidal")
     index_title = _("Editorial record of the Kidal offensive")
+    # Password, then the code of the person's second factor (security/forms.py).
+    login_form = AdminLoginForm
 
     def get_urls(self):
         return [
+            path(
+                "second-factor/",
+                self.admin_view(security_views.second_factor),
+                name="second_factor",
+            ),
+            path(
+                "second-factor/qr.svg",
+                self.admin_view(security_views.second_factor_qr),
+                name="second_factor_qr",
+            ),
             path("review-queue/", self.admin_view(self.review_queue_view), name="review_queue"),
             path("audit/", self.admin_view(self.audit_view), name="audit"),
             *super().get_urls(),

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,8 +59,13 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "events",
     "sources",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -74,9 +80,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "security.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a login refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Every response forbids inline scripts and styles and anything from another host: an
@@ -137,6 +147,12 @@ if os.environ.get("CACHE_URL", "").startswith("redis"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# django-axes watches every login first and refuses locked-out people and addresses.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -173,6 +189,26 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Login lockout (django-axes): after KIDAL_LOGIN_FAILURE_LIMIT failures within the cool-off,
+# a username or a client address is locked out until it has made no attempt for the cool-off.
+# Failures are counted per username and per address separately.
+AXES_FAILURE_LIMIT = int(os.environ.get("KIDAL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KIDAL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Masked in the attempts axes stores (with the password): a recovery code sent with a wrong
+# password is still valid.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "security.addresses.client_address"
+# How many reverse proxies in front of the app append the address they saw to
+# X-Forwarded-For; 0 means the app is reached directly and REMOTE_ADDR is the client.
+KIDAL_TRUSTED_PROXIES = int(os.environ.get("KIDAL_TRUSTED_PROXIES", "0"))
+
+# Second factor (django-otp, TOTP with recovery codes) for everyone who logs in: required
+# unless DEBUG is on, so the demo accounts work without it on a development machine.
+KIDAL_REQUIRE_2FA = env_bool("KIDAL_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "kidal"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

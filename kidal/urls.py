@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from . import views
 
+# Every refused permission is written to the security log before the usual 403 page.
+handler403 = "security.views.permission_denied"
+
 urlpatterns = [
     path("health/live", views.live, name="live"),
     path("healthz", views.healthz, name="healthz"),

@@ -179,10 +179,12 @@ class Visitor:
         assert response.status == expect_status, f"{path} answered {response.status}"
         return response
 
-    def log_in(self, username, password):
+    def log_in(self, username, password, code=""):
         self.goto("/admin/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
+        if code:
+            self.page.fill("#id_otp_token", code)
         self.page.click("input[type=submit]")
         self.page.wait_for_url("**/admin/")
 
