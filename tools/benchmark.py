@@ -124,7 +124,7 @@ def pages():
 
 
 def staff_cookie():
-    """A session of a reviewer, for the admin pages."""
+    """A session of a reviewer verified by a second factor, for the admin pages."""
     from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -134,12 +134,16 @@ def staff_cookie():
     )
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user, _ = get_user_model().objects.get_or_create(
         username="benchmark-reviewer", defaults={"is_staff": True}
     )
     user.groups.add(Group.objects.get(name="Reviewers"))
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="benchmark", confirmed=True)
     session = SessionStore()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
