@@ -244,4 +244,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's own console handler would print every django.* line a second time (it also
+    # reaches the root's); its request lines under runserver keep their own handler.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

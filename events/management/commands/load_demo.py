@@ -76,14 +76,20 @@ class Command(BaseCommand):
         export_files.build()
         created = ", ".join(f"{count} {name}" for name, count in self.created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo record loaded (new: {created})."))
+        if not self.new_accounts:
+            self.stdout.write("The demo accounts existed already; their passwords are unchanged.")
+            return
+        # Printed only when created: a password changed since is nobody's business here.
         self.stdout.write("Demo accounts (log in at /admin/):")
         for username, password, group, superuser in DEMO_ACCOUNTS:
-            role = "superuser" if superuser else group
-            self.stdout.write(f"  {username:<10} {password:<22} {role}")
+            if username in self.new_accounts:
+                role = "superuser" if superuser else group
+                self.stdout.write(f"  {username:<10} {password:<22} {role}")
 
     def create_accounts(self):
         User = get_user_model()
         users = {}
+        self.new_accounts = set()
         for username, password, group, superuser in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 username=username,
@@ -96,6 +102,7 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save()
+                self.new_accounts.add(username)
             if group:
                 user.groups.add(Group.objects.get(name=group))
             users[username] = user
