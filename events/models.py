@@ -663,6 +663,17 @@ class Claim(Reviewable):
                 condition=Q(is_public=True),
                 name="events_claim_public_recent",
             ),
+            # The event list's claim filters: the events with a public claim of a kind.
+            models.Index(
+                fields=["kind", "event"],
+                condition=Q(is_public=True),
+                name="events_claim_public_kind",
+            ),
+            models.Index(
+                fields=["assessment", "event"],
+                condition=Q(is_public=True),
+                name="events_claim_public_assessment",
+            ),
             # The review queue: entries in a state, those waiting longest first.
             models.Index(fields=["status", "last_edited_at", "id"], name="events_claim_queue"),
         ]
