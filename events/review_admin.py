@@ -198,6 +198,12 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     # The change form: pending change, transition buttons and log.
 
     def get_object(self, request, object_id, from_field=None):
+        # A change page asks twice (its review panel, then Django's form view): one reading
+        # serves both, so the panel and the form show and carry the same content.
+        read = getattr(request, "_entries_read", {})
+        key = (self.model, object_id, from_field)
+        if request.method == "GET" and key in read:
+            return read[key]
         obj = super().get_object(request, object_id, from_field)
         # Editors continue from the pending change, not from the published version.
         editing = request.resolver_match and request.resolver_match.url_name.endswith("_change")
@@ -205,6 +211,8 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             read_for_review(obj)
             if obj.pending_change is not None:
                 drafts.apply_fields(obj, obj.pending_change)
+        if request.method == "GET":
+            request._entries_read = {**read, key: obj}
         return obj
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
