@@ -1,14 +1,7 @@
 #!/usr/bin/env python
-import os
-import sys
+"""Django's management commands, from a checkout (an installed kidal has the ``kidal`` command)."""
 
-
-def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidal.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-
+from kidal.__main__ import main
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,16 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The package's own files (templates, static files, translations) travel with it; what an
+# installation writes (the SQLite file, the secret key in DEBUG, the export files, collected
+# static files) goes to KIDAL_DATA_DIR: by default the checkout when run from one, else the
+# current folder.
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+DATA_DIR = Path(
+    os.environ.get("KIDAL_DATA_DIR")
+    or (BASE_DIR if (BASE_DIR / "manage.py").exists() else Path.cwd())
+)
 
 
 def env_bool(name, default):
@@ -34,7 +43,7 @@ def _secret_key():
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # A development key kept beside the code so sessions survive restarts.
-    key_file = BASE_DIR / ".secret_key"
+    key_file = DATA_DIR / ".secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
@@ -109,7 +118,7 @@ ROOT_URLCONF = "kidal.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -126,7 +135,7 @@ WSGI_APPLICATION = "kidal.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -162,23 +171,23 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Africa/Bamako"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = DATA_DIR / "staticfiles"
 
 # Whole-record exports are built into this folder (events/export_files.py), with the site's
 # public address in their links; in the background after each publication unless turned off.
-KIDAL_EXPORT_ROOT = Path(os.environ.get("KIDAL_EXPORT_ROOT", BASE_DIR / "exports"))
+KIDAL_EXPORT_ROOT = Path(os.environ.get("KIDAL_EXPORT_ROOT", DATA_DIR / "exports"))
 KIDAL_SITE_URL = os.environ.get("KIDAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 KIDAL_EXPORTS_IN_BACKGROUND = os.environ.get("KIDAL_EXPORTS_IN_BACKGROUND", "1") == "1"
 # Public pages are cached for anonymous readers (events/caching.py); 0 turns it off, as the
 # benchmark does to measure uncached pages.
 KIDAL_PAGE_CACHE = os.environ.get("KIDAL_PAGE_CACHE", "1") == "1"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,9 +5,9 @@ npm package world-atlas (countries-10m.json), decodes the arcs, keeps Mali and t
 countries around it, simplifies the lines and writes a small GeoJSON file::
 
     mkdir /tmp/wa && cd /tmp/wa && npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
-    python tools/build_map.py /tmp/wa/package/countries-10m.json static/kidal/map/mali.json
+    python tools/build_map.py /tmp/wa/package/countries-10m.json kidal/static/kidal/map/mali.json
 
-Natural Earth data is in the public domain; see static/kidal/map/NOTICE.
+Natural Earth data is in the public domain; see kidal/static/kidal/map/NOTICE.
 Only the Python standard library is needed.
 """
 

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from tests.factories import EventFactory, editor, published_claim, reviewer
 
-LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
+LC_MESSAGES = Path(settings.PACKAGE_DIR) / "locale" / "fr" / "LC_MESSAGES"
 PO_FILE = LC_MESSAGES / "django.po"
 MO_FILE = LC_MESSAGES / "django.mo"
 

@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Transition
+from .review_admin import ReviewableAdmin, StatusFilter
+
+
+@admin.register(Actor)
+class ActorAdmin(ReviewableAdmin):
+    list_display = ["name", "kind", "parent", "status_badge"]
+    list_filter = [StatusFilter, "kind"]
+    search_fields = ["name", "aliases", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fieldsets = [(None, {"fields": ["name", "slug", "kind", "aliases", "parent", "description"]})]
+
+
+@admin.register(Place)
+class PlaceAdmin(ReviewableAdmin):
+    list_display = [
+        "name",
+        "region",
+        "latitude",
+        "longitude",
+        "coordinate_precision",
+        "status_badge",
+    ]
+    list_filter = [StatusFilter, "region", "coordinate_precision"]
+    search_fields = ["name", "alternative_names", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "alternative_names", "region", "country"]}),
+        (
+            _("Coordinates"),
+            {"fields": [("latitude", "longitude"), "coordinate_precision"]},
+        ),
+    ]
+
+
+class EventActorInline(admin.TabularInline):
+    model = EventActor
+    extra = 1
+    autocomplete_fields = ["actor"]
+
+
+@admin.register(Event)
+class EventAdmin(ReviewableAdmin):
+    list_display = ["title", "start_date", "date_precision", "event_type", "place", "status_badge"]
+    list_filter = [StatusFilter, "event_type", "date_precision", "place__region"]
+    search_fields = ["title", "summary", "slug"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["place", "parent"]
+    inlines = [EventActorInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "event_type", "parent", "language"]}),
+        (_("When and where"), {"fields": ["start_date", "end_date", "date_precision", "place"]}),
+    ]
+    list_select_related = ["place"]
+
+
+class ClaimCitationInline(admin.StackedInline):
+    model = ClaimCitation
+    extra = 1
+    autocomplete_fields = ["citation"]
+    fields = [("citation", "stance"), "quote", ("quote_language", "locator"), "translation"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReviewableAdmin):
+    list_display = ["__str__", "event", "kind", "figure_display", "assessment", "status_badge"]
+    # No filter by claimant: its list would name every actor; the search finds them by name.
+    list_filter = [StatusFilter, "kind", "assessment"]
+    search_fields = ["text", "claimant_label", "claimant_actor__name", "event__title"]
+    autocomplete_fields = ["event", "claimant_actor", "contradicts"]
+    inlines = [ClaimCitationInline]
+    fieldsets = [
+        (None, {"fields": ["event", "text", "kind", "language"]}),
+        (_("Who claims it"), {"fields": ["claimant_actor", "claimant_label"]}),
+        (_("Figure"), {"fields": [("figure_low", "figure_high", "figure_unit")]}),
+        (_("Assessment"), {"fields": ["assessment", "assessment_note", "contradicts"]}),
+    ]
+    list_select_related = ["event", "claimant_actor"]
+
+    @admin.display(description=_("figure"))
+    def figure_display(self, obj):
+        return obj.figure_display
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "object_repr", "action", "from_status", "to_status", "user"]
+    list_filter = ["action", "to_status", "content_type", "user"]
+    search_fields = ["object_repr", "comment"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,142 @@
+"""Caching of the public pages, with exact invalidation.
+
+A public page depends only on what is public, and what is public changes only through an
+approval or a withdrawal (events/workflow.py). The latest such step is the *publication
+stamp*: cached pages are stored under a key that holds it, so the first request after a
+step builds fresh pages, on every worker, whatever cache backend is configured.
+
+Like Django's own cache middleware, the work is split in two. ``PublicPageCacheMiddleware``
+sits near the top of the middleware stack: a reader's request without a session cookie is
+answered from the cache before sessions, authentication, CSRF or URL resolution run, and on
+the way out it stores the pages that ``cache_public_page`` marked, with every header the
+inner middleware added. Staff (who have a session), previews and any response that sets a
+cookie are never stored. Each stored page carries Last-Modified (the stamp's time) and an
+ETag, so readers' caches revalidate with a 304 through ConditionalGetMiddleware.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.http import http_date
+from django.utils.translation import get_language_from_request
+
+from .models import Transition
+
+CACHE_SECONDS = 24 * 3600
+PUBLISHING_STEPS = (Transition.Action.APPROVE, Transition.Action.WITHDRAW)
+
+
+def publication_stamp():
+    """(id, time) of the latest step that changed what is public, or (0, None)."""
+    latest = (
+        Transition.objects.filter(action__in=PUBLISHING_STEPS)
+        .order_by("-pk")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    return latest or (0, None)
+
+
+def _current_stamp():
+    """The id of ``publication_stamp()``, read the cheapest way: every reader's request asks
+    it, and building the query with the ORM costs more than the indexed read, so its SQL is
+    built once per database and later calls only run it."""
+    connection = connections[Transition.objects.db]
+    if connection.vendor not in _STAMP_SQL:
+        latest = Transition.objects.filter(action__in=PUBLISHING_STEPS).order_by("-pk")
+        _STAMP_SQL[connection.vendor] = latest.values_list("pk")[:1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(*_STAMP_SQL[connection.vendor])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+_STAMP_SQL = {}
+
+
+def _stamp_time(stamp):
+    return Transition.objects.filter(pk=stamp).values_list("created_at", flat=True).first()
+
+
+def _page_key(request, stamp):
+    path = f"{stamp}|{get_language_from_request(request)}|{request.get_full_path()}"
+    return "kidal:page:" + hashlib.sha256(path.encode()).hexdigest()
+
+
+def _is_public_page(request):
+    """Whether the URL leads to a view marked by ``cache_public_page``: only those pages pay
+    for the publication stamp (health checks, the admin and downloads never do)."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(view, "public_page", False)
+
+
+def _may_come_from_cache(request):
+    """A reader's plain GET of a public page: no session (so not staff) and no preview."""
+    return (
+        settings.KIDAL_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and "preview" not in request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and _is_public_page(request)
+    )
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_come_from_cache(request):
+            return self.get_response(request)
+        # The stamp is read before the page is built: a publication while it is built
+        # leaves the page under the older stamp, never stale content under the newer one.
+        stamp = _current_stamp()
+        key = _page_key(request, stamp)
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if self._storable(request, response):
+            modified = _stamp_time(stamp)
+            if modified is not None and not response.has_header("Last-Modified"):
+                response["Last-Modified"] = http_date(modified.timestamp())
+            patch_vary_headers(response, ["Accept-Language", "Cookie"])
+            patch_cache_control(response, public=True, no_cache=True)
+            set_response_etag(response)
+            cache.set(key, response, CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _storable(request, response):
+        return (
+            getattr(response, "public_page", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.user.is_authenticated
+        )
+
+
+def cache_public_page(view):
+    """Mark ``view``'s pages as the same for every reader, so that
+    ``PublicPageCacheMiddleware`` may store them (previews never)."""
+
+    @wraps(view)
+    def public_page_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if "preview" not in request.GET:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            response.public_page = True
+        return response
+
+    public_page_view.public_page = True
+    return public_page_view

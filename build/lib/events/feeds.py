@@ -1,0 +1,81 @@
+"""An Atom feed of newly published events and claims."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+from django.utils.xmlutils import SimplerXMLGenerator
+
+from .models import Claim, Event
+from .text import xml_safe
+
+FEED_SIZE = 30
+
+
+class _XMLSafeGenerator(SimplerXMLGenerator):
+    """Writes every text and attribute value without the control characters XML 1.0 refuses
+    (Django's generator raises on them, which made the whole feed fail for everyone)."""
+
+    def characters(self, content):
+        super().characters(xml_safe(content))
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: xml_safe(value) for key, value in (attrs or {}).items()})
+
+
+class XMLSafeAtom1Feed(Atom1Feed):
+    def write(self, outfile, encoding):
+        # Atom1Feed.write with the generator above.
+        handler = _XMLSafeGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
+class LatestEntriesFeed(Feed):
+    feed_type = XMLSafeAtom1Feed
+    title = _("Kidal offensive record: newly published")
+    link = reverse_lazy("events:home")
+    subtitle = _("Events and claims newly published in the record of the 2023 Kidal offensive.")
+
+    def items(self):
+        events = list(
+            Event.objects.public()
+            .select_related("place")
+            .order_by("-first_published_at")[:FEED_SIZE]
+        )
+        claims = list(
+            Claim.objects.public()
+            .select_related("event", "claimant_actor")
+            .order_by("-first_published_at")[:FEED_SIZE]
+        )
+        entries = events + claims
+        entries.sort(key=lambda entry: entry.first_published_at, reverse=True)
+        return entries[:FEED_SIZE]
+
+    def item_title(self, item):
+        if isinstance(item, Event):
+            return item.title
+        return _("Claim on “%(event)s”: %(claimant)s") % {
+            "event": item.event.title,
+            "claimant": item.claimant,
+        }
+
+    def item_description(self, item):
+        text = item.summary if isinstance(item, Event) else item.text
+        if item.correction_note:
+            text += "\n\n" + _("Correction: %(note)s") % {"note": item.correction_note}
+        return text
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.corrected_at or item.first_published_at
+
+    def item_guid(self, item):
+        return f"{item._meta.model_name}-{item.pk}"
+
+    item_guid_is_permalink = False

@@ -1,0 +1,861 @@
+"""Actors, places, events and the claims made about them, with their review state."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+CONTENT_LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+    ("", _("Unknown")),
+]
+
+
+def split_lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def ancestors(obj):
+    """The chain of parents above ``obj``, stopping at the first repeat."""
+    seen = set()
+    ancestor = obj.parent
+    while ancestor is not None and ancestor.pk not in seen:
+        seen.add(ancestor.pk)
+        yield ancestor
+        ancestor = ancestor.parent
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def live_or_empty(relation):
+    """The condition that a nullable reference (a place, a claimant) is unset or published."""
+    return Q(**{f"{relation}__isnull": True}) | Q(**{f"{relation}__is_live": True})
+
+
+def count_of(queryset, field):
+    """A subquery counting the rows of ``queryset`` whose ``field`` is the outer row: one
+    index lookup per outer row (the partial indexes on public rows), where a join and
+    GROUP BY would read every related row."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class ReviewableQuerySet(models.QuerySet):
+    def public(self):
+        """What readers may see. Each model's ``meets_publication_rule()`` defines it; every
+        review step re-evaluates that rule for the rows it can affect and stores the answer
+        in ``is_public`` (events/publication.py), so reading it costs one indexed column."""
+        return self.filter(is_public=True)
+
+    def shaped_by(self, user):
+        """Entries whose content ``user`` shaped since their last approval.
+
+        Someone shaped an entry if they are its last editor or if the review log holds a
+        step of theirs that changed its content (created, edited, restored, recovered)
+        after the latest approval. The four-eyes rule (events/workflow.py) is built on this.
+        """
+        content_type = ContentType.objects.get_for_model(self.model)
+
+        def steps(ref):
+            return Transition.objects.filter(
+                content_type=content_type, object_id=Cast(ref, output_field=CharField())
+            )
+
+        last_approval = (
+            steps(OuterRef(OuterRef("pk")))
+            .filter(action=Transition.Action.APPROVE)
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+        shaping = steps(OuterRef("pk")).filter(
+            action__in=Transition.SHAPING_ACTIONS,
+            user=user,
+            pk__gt=Coalesce(Subquery(last_approval), 0),
+        )
+        return self.filter(Q(last_edited_by=user) | Exists(shaping))
+
+
+class Reviewable(models.Model):
+    """Editorial state shared by every reviewed model: the entries (events, claims,
+    citations) and the reference records they name (actors, places, sources).
+
+    The row always holds the content the public may see once ``is_live`` is set; an
+    edit to live content waits in ``pending_change`` until a reviewer approves it
+    (see events/drafts.py and events/workflow.py).
+    """
+
+    status = models.CharField(
+        _("review status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        editable=False,
+        help_text=_("Where the latest version of this entry stands in review."),
+    )
+    is_live = models.BooleanField(
+        _("live"),
+        default=False,
+        editable=False,
+        help_text=_("An approved version of this entry is published."),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "Readers can see this entry: it is live and meets the publication rule (kept up "
+            "to date by every review step)."
+        ),
+    )
+    pending_change = models.JSONField(
+        _("pending change"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("An edit of the published version that awaits review."),
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Author of the latest version; they cannot approve it."),
+    )
+    last_edited_at = models.DateTimeField(
+        _("last edited at"), null=True, blank=True, editable=False
+    )
+    first_published_at = models.DateTimeField(
+        _("first published at"), null=True, blank=True, editable=False
+    )
+    last_reviewed_at = models.DateTimeField(
+        _("last reviewed at"), null=True, blank=True, editable=False
+    )
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last reviewed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    correction_note = models.CharField(
+        _("correction note"),
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text=_("What the latest approved change to the published entry corrected."),
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(is_live=True, status=Status.WITHDRAWN),
+                name="%(app_label)s_%(class)s_withdrawn_not_live",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.APPROVED) | Q(is_live=True),
+                name="%(app_label)s_%(class)s_approved_is_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(pending_change__isnull=True) | Q(is_live=True),
+                name="%(app_label)s_%(class)s_pending_change_only_when_live",
+            ),
+        ]
+
+    @property
+    def has_pending_change(self):
+        return self.pending_change is not None
+
+    @property
+    def is_new(self):
+        """Never published: such a reference record goes to review with the entry naming it."""
+        return self.first_published_at is None and not self.is_live
+
+
+class ActorQuerySet(ReviewableQuerySet):
+    def meets_publication_rule(self):
+        """Published actors named by at least one public event or public claim."""
+        return self.filter(is_live=True).filter(
+            Exists(EventActor.objects.meets_publication_rule().filter(actor=OuterRef("pk")))
+            | Exists(Claim.objects.meets_publication_rule().filter(claimant_actor=OuterRef("pk")))
+        )
+
+
+class Actor(Reviewable):
+    class Kind(models.TextChoices):
+        STATE_FORCE = "state_force", _("State force")
+        ARMED_GROUP = "armed_group", _("Armed group")
+        COALITION = "coalition", _("Coalition")
+        PRIVATE_MILITARY_COMPANY = "private_military_company", _("Private military company")
+        UN_MISSION = "un_mission", _("UN mission")
+        GOVERNMENT = "government", _("Government")
+        CIVILIAN_AUTHORITY = "civilian_authority", _("Civilian authority")
+        CIVILIANS = "civilians", _("Civilians")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("The name most sources use."))
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
+    aliases = models.TextField(
+        _("aliases"), blank=True, help_text=_("Other names and abbreviations, one per line.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("coalition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text=_("The coalition or organisation this actor belongs to."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta(Reviewable.Meta):
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+        ordering = ["name"]
+        permissions = [("approve_actor", _("Can approve, return and withdraw actors"))]
+        constraints = [
+            *Reviewable.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="events_actor_not_own_coalition"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:actor_detail", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return split_lines(self.aliases)
+
+    def clean(self):
+        for ancestor in ancestors(self):
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("An actor cannot be part of itself.")})
+
+
+class PlaceQuerySet(ReviewableQuerySet):
+    def meets_publication_rule(self):
+        """Published places of at least one public event."""
+        return self.filter(is_live=True).filter(
+            Exists(Event.objects.meets_publication_rule().filter(place=OuterRef("pk")))
+        )
+
+
+class Place(Reviewable):
+    class Precision(models.TextChoices):
+        EXACT = "exact", _("Exact location")
+        TOWN = "town", _("Town or village")
+        AREA = "area", _("Approximate area")
+        REGION = "region", _("Region")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    alternative_names = models.TextField(
+        _("alternative names"),
+        blank=True,
+        help_text=_("Other spellings (Anefis for Anéfis), one per line."),
+    )
+    region = models.CharField(
+        _("region"), max_length=100, blank=True, help_text=_("Administrative region of Mali.")
+    )
+    country = models.CharField(_("country"), max_length=2, default="ML")
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    coordinate_precision = models.CharField(
+        _("coordinate precision"),
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.TOWN,
+        help_text=_("How closely the coordinates locate the place."),
+    )
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta(Reviewable.Meta):
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["name"]
+        permissions = [("approve_place", _("Can approve, return and withdraw places"))]
+        constraints = [
+            *Reviewable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="events_place_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="events_place_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="events_place_coordinates_together",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:place_detail", args=[self.slug])
+
+    @property
+    def alternative_name_list(self):
+        return split_lines(self.alternative_names)
+
+    def clean(self):
+        errors = {}
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = _("Latitude must be between -90 and 90.")
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = _("Longitude must be between -180 and 180.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "Give both latitude and longitude, or neither."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventQuerySet(ReviewableQuerySet):
+    def meets_publication_rule(self):
+        """Live events at a published place (or none) with at least one public claim:
+        the publication rule for events."""
+        return (
+            self.filter(is_live=True)
+            .filter(live_or_empty("place"))
+            .filter(Exists(Claim.objects.meets_publication_rule().filter(event=OuterRef("pk"))))
+        )
+
+
+class Event(Reviewable):
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("Day")
+        NIGHT = "night", _("Night (from the start date to the next day)")
+        APPROXIMATE = "approximate", _("Approximate (early, mid or late in the month)")
+        MONTH = "month", _("Month")
+
+    class Type(models.TextChoices):
+        CAMPAIGN = "campaign", _("Campaign or offensive")
+        BATTLE = "battle", _("Battle")
+        AIR_DRONE_STRIKE = "air_drone_strike", _("Air or drone strike")
+        REMOTE_VIOLENCE = "remote_violence", _("Shelling, mine or other remote violence")
+        VIOLENCE_AGAINST_CIVILIANS = "violence_against_civilians", _("Violence against civilians")
+        STRATEGIC_DEVELOPMENT = "strategic_development", _("Strategic development")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(
+        _("slug"), max_length=250, unique=True, help_text=_("The event's address on the site.")
+    )
+    summary = models.TextField(_("summary"), help_text=_("What happened, in the editors' words."))
+    start_date = models.DateField(_("start date"), db_index=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("How precisely the sources date the event."),
+    )
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty for a single day.")
+    )
+    place = models.ForeignKey(
+        Place,
+        verbose_name=_("place"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    event_type = models.CharField(
+        _("event type"), max_length=30, choices=Type.choices, db_index=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The larger event this one belongs to."),
+    )
+    actors = models.ManyToManyField(
+        Actor, through="EventActor", related_name="events", verbose_name=_("actors"), blank=True
+    )
+    language = models.CharField(
+        _("content language"), max_length=5, choices=CONTENT_LANGUAGES, default="en"
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta(Reviewable.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start_date", "title"]
+        permissions = [("approve_event", _("Can approve, return and withdraw events"))]
+        constraints = [
+            *Reviewable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="events_event_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="events_event_not_own_parent"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_live", "start_date"], name="events_event_live_date"),
+            models.Index(fields=["is_public", "start_date"], name="events_event_public_date"),
+            # Partial indexes for what public pages count and sort: only public rows.
+            models.Index(
+                fields=["place"], condition=Q(is_public=True), name="events_event_public_place"
+            ),
+            models.Index(
+                fields=["-first_published_at"],
+                condition=Q(is_public=True),
+                name="events_event_public_recent",
+            ),
+            models.Index(fields=["status", "last_edited_at", "id"], name="events_event_queue"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event_detail", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if any(ancestor.pk == self.pk for ancestor in ancestors(self)):
+            errors["parent"] = _("An event cannot be part of itself.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventActorQuerySet(models.QuerySet):
+    def public(self):
+        """Roles of published actors in public events."""
+        return self.filter(actor__is_live=True, event__is_public=True)
+
+    def meets_publication_rule(self):
+        """The same, from the events' rule rather than their stored state."""
+        return self.filter(actor__is_live=True, event__in=Event.objects.meets_publication_rule())
+
+
+class EventActor(models.Model):
+    class Role(models.TextChoices):
+        ATTACKER = "attacker", _("Attacker")
+        DEFENDER = "defender", _("Defender")
+        TARGET = "target", _("Target")
+        PERPETRATOR = "perpetrator", _("Perpetrator")
+        VICTIM = "victim", _("Victim")
+        PARTICIPANT = "participant", _("Participant")
+        MEDIATOR = "mediator", _("Mediator")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="actor_roles"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="event_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    objects = EventActorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("actor in the event")
+        verbose_name_plural = _("actors in the event")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"], name="events_eventactor_unique_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class ClaimQuerySet(ReviewableQuerySet):
+    def meets_publication_rule(self):
+        """Live claims of live events, by a published claimant, backed by at least one live
+        citation of a published source; the event's place, if any, is published too."""
+        return (
+            self.filter(is_live=True, event__is_live=True)
+            .filter(live_or_empty("event__place"), live_or_empty("claimant_actor"))
+            .filter(
+                Exists(
+                    ClaimCitation.objects.filter(
+                        claim=OuterRef("pk"),
+                        citation__is_live=True,
+                        citation__source__is_live=True,
+                    )
+                )
+            )
+        )
+
+
+class Claim(Reviewable):
+    class Kind(models.TextChoices):
+        CASUALTIES = "casualties", _("Casualties")
+        TERRITORIAL_CONTROL = "territorial_control", _("Territorial control")
+        TROOP_STRENGTH = "troop_strength", _("Troop strength")
+        DISPLACEMENT = "displacement", _("Displacement")
+        OTHER = "other", _("Other")
+
+    class Assessment(models.TextChoices):
+        UNASSESSED = "unassessed", _("Not yet assessed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        LIKELY = "likely", _("Likely")
+        UNVERIFIED = "unverified", _("Unverified")
+        DISPUTED = "disputed", _("Disputed")
+        FALSE = "false", _("False")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="claims"
+    )
+    text = models.TextField(
+        _("claim"), help_text=_("The attributed statement, in the editors' words.")
+    )
+    claimant_actor = models.ForeignKey(
+        Actor,
+        verbose_name=_("claimant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        help_text=_("The party that makes the claim, when it is an actor."),
+    )
+    claimant_label = models.CharField(
+        _("claimant label"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            'Who makes the claim when it is not an actor: "medical sources", "a local official".'
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
+    figure_low = models.PositiveIntegerField(
+        _("figure (low)"),
+        null=True,
+        blank=True,
+        help_text=_('The lowest figure claimed; "at least 10" is 10.'),
+    )
+    figure_high = models.PositiveIntegerField(
+        _("figure (high)"),
+        null=True,
+        blank=True,
+        help_text=_("The highest figure claimed, if a range."),
+    )
+    figure_unit = models.CharField(
+        _("unit"), max_length=100, blank=True, help_text=_('What is counted: "civilians killed".')
+    )
+    assessment = models.CharField(
+        _("assessment"),
+        max_length=20,
+        choices=Assessment.choices,
+        default=Assessment.UNASSESSED,
+        db_index=True,
+        help_text=_("The editors' judgement of the claim; separate from its publication."),
+    )
+    assessment_note = models.TextField(
+        _("assessment note"), blank=True, help_text=_("Why the editors judge the claim so.")
+    )
+    contradicts = models.ManyToManyField(
+        "self",
+        verbose_name=_("contradicts"),
+        blank=True,
+        symmetrical=True,
+        help_text=_("Claims that give a different account of the same thing."),
+    )
+    citations = models.ManyToManyField(
+        "sources.Citation",
+        through="ClaimCitation",
+        related_name="claims",
+        verbose_name=_("citations"),
+        blank=True,
+    )
+    language = models.CharField(
+        _("content language"), max_length=5, choices=CONTENT_LANGUAGES, default="en"
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta(Reviewable.Meta):
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["event__start_date", "id"]
+        permissions = [("approve_claim", _("Can approve, return and withdraw claims"))]
+        constraints = [
+            *Reviewable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(claimant_actor__isnull=False) | ~Q(claimant_label=""),
+                name="events_claim_has_claimant",
+            ),
+            models.CheckConstraint(
+                condition=Q(figure_low__isnull=True)
+                | Q(figure_high__isnull=True)
+                | Q(figure_low__lte=F("figure_high")),
+                name="events_claim_figure_low_not_above_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(figure_high__isnull=True) | Q(figure_low__isnull=False),
+                name="events_claim_figure_high_needs_low",
+            ),
+            models.CheckConstraint(
+                condition=Q(figure_low__isnull=True) | ~Q(figure_unit=""),
+                name="events_claim_figure_has_unit",
+            ),
+        ]
+        # Partial indexes for what public pages count and sort: only public rows.
+        indexes = [
+            models.Index(
+                fields=["event"], condition=Q(is_public=True), name="events_claim_public_event"
+            ),
+            models.Index(
+                fields=["claimant_actor"],
+                condition=Q(is_public=True),
+                name="events_claim_public_claimant",
+            ),
+            models.Index(
+                fields=["-first_published_at"],
+                condition=Q(is_public=True),
+                name="events_claim_public_recent",
+            ),
+            # The event list's claim filters: the events with a public claim of a kind.
+            models.Index(
+                fields=["kind", "event"],
+                condition=Q(is_public=True),
+                name="events_claim_public_kind",
+            ),
+            models.Index(
+                fields=["assessment", "event"],
+                condition=Q(is_public=True),
+                name="events_claim_public_assessment",
+            ),
+            # The review queue: entries in a state, those waiting longest first.
+            models.Index(fields=["status", "last_edited_at", "id"], name="events_claim_queue"),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return f"{self.claimant}: {text}"
+
+    def get_absolute_url(self):
+        return reverse("events:claim_detail", args=[self.pk])
+
+    @property
+    def claimant(self):
+        return self.claimant_actor.name if self.claimant_actor_id else self.claimant_label
+
+    @property
+    def figure_display(self):
+        if self.figure_low is None:
+            return ""
+        if self.figure_high is None:
+            figure = _("at least %(low)s") % {"low": self.figure_low}
+        elif self.figure_high == self.figure_low:
+            figure = str(self.figure_low)
+        else:
+            figure = f"{self.figure_low}–{self.figure_high}"
+        return f"{figure} {self.figure_unit}"
+
+    def clean(self):
+        errors = {}
+        if not self.claimant_actor_id and not self.claimant_label.strip():
+            errors["claimant_label"] = _("Name the claimant: pick an actor or write a label.")
+        if self.figure_high is not None and self.figure_low is None:
+            errors["figure_low"] = _(
+                "Give the low figure of the range (equal to the high one if single)."
+            )
+        if (
+            self.figure_low is not None
+            and self.figure_high is not None
+            and self.figure_low > self.figure_high
+        ):
+            errors["figure_high"] = _("The high figure cannot be below the low figure.")
+        if self.figure_low is not None and not self.figure_unit.strip():
+            errors["figure_unit"] = _("Say what the figure counts.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClaimCitationQuerySet(models.QuerySet):
+    def public(self):
+        """Links of public claims to live citations of published sources (which those
+        claims make public)."""
+        return self.filter(
+            citation__is_live=True, citation__source__is_live=True, claim__is_public=True
+        )
+
+
+class ClaimCitation(models.Model):
+    """A citation backing (or disputing) one claim, with what is specific to that claim."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", _("Supports the claim")
+        DISPUTES = "disputes", _("Disputes the claim")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="citation_links"
+    )
+    citation = models.ForeignKey(
+        "sources.Citation",
+        verbose_name=_("citation"),
+        on_delete=models.PROTECT,
+        related_name="claim_links",
+    )
+    quote = models.TextField(
+        _("quoted passage"), blank=True, help_text=_("The passage, in the document's language.")
+    )
+    quote_language = models.CharField(
+        _("quote language"), max_length=5, choices=CONTENT_LANGUAGES, blank=True
+    )
+    translation = models.TextField(
+        _("translation"), blank=True, help_text=_("An English translation of the passage.")
+    )
+    locator = models.CharField(
+        _("where in the document"),
+        max_length=100,
+        blank=True,
+        help_text=_('Page, paragraph or timestamp: "para. 4", "02:15".'),
+    )
+    stance = models.CharField(
+        _("stance"), max_length=10, choices=Stance.choices, default=Stance.SUPPORTS
+    )
+
+    objects = ClaimCitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("citation of the claim")
+        verbose_name_plural = _("citations of the claim")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "citation"], name="events_claimcitation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.citation} → {self.claim_id}"
+
+    def clean(self):
+        if self.translation.strip() and not self.quote.strip():
+            raise ValidationError(
+                {"quote": _("A translation needs the quoted passage it translates.")}
+            )
+
+
+class Transition(models.Model):
+    """One step of the editorial workflow, kept for the audit trail."""
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of entry"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(_("entry id"), max_length=64, db_index=True)
+    content_object = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("entry"), max_length=250)
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted for review")
+        APPROVE = "approve", _("Approved")
+        REQUEST_CHANGES = "request_changes", _("Changes requested")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        CREATE = "create", _("Created")
+        EDIT = "edit", _("Edited")
+        DISCARD = "discard", _("Pending change discarded")
+        RESTORE = "restore", _("Earlier version restored")
+        RECOVER = "recover", _("Recovered after deletion")
+        DELETE = "delete", _("Deleted")
+
+    # Steps that change an entry's content: whoever took one shaped what a reviewer approves.
+    SHAPING_ACTIONS = ("create", "edit", "restore", "recover")
+
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="review_transitions",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    snapshot = models.JSONField(
+        _("content after the step"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The entry's latest content once the step was taken (its pending change, if any): "
+            "every edit stays recoverable, including replaced and discarded pending changes."
+        ),
+    )
+    content_token = models.CharField(
+        _("content token"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("Fingerprint of the published content and pending change after the step."),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    # Not stored: set once the step's notification e-mail failed after the commit, so the
+    # view that took the step can tell the reviewer (events/workflow.py, _notify).
+    notification_failed = False
+
+    class Meta:
+        verbose_name = _("review transition")
+        verbose_name_plural = _("review transitions")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="events_transition_object"),
+            # The audit log's order: many steps share a time when a batch is reviewed.
+            models.Index(fields=["-created_at", "-id"], name="events_transition_recent"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.object_repr}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )

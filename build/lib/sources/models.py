@@ -1,0 +1,193 @@
+"""Sources (outlets and issuers) and the documents cited from them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.models import CONTENT_LANGUAGES, Claim, Reviewable, ReviewableQuerySet, split_lines
+
+
+class SourceQuerySet(ReviewableQuerySet):
+    def meets_publication_rule(self):
+        """Published sources with at least one public citation."""
+        return self.filter(is_live=True).filter(
+            Exists(Citation.objects.meets_publication_rule().filter(source=OuterRef("pk")))
+        )
+
+
+class Source(Reviewable):
+    class Kind(models.TextChoices):
+        NEWS_OUTLET = "news_outlet", _("News outlet")
+        NEWS_AGENCY = "news_agency", _("News agency")
+        INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+        GOVERNMENT = "government", _("Government or army")
+        ARMED_GROUP = "armed_group", _("Armed group")
+        NGO = "ngo", _("Non-governmental organisation")
+        RESEARCH = "research", _("Research institute")
+        SOCIAL_MEDIA = "social_media", _("Social media account")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166 code: FR, ML, US…")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=CONTENT_LANGUAGES,
+        blank=True,
+        help_text=_("The language the source mostly publishes in."),
+    )
+    is_party = models.BooleanField(
+        _("party to the conflict"),
+        default=False,
+        help_text=_("The source speaks for a belligerent (an army communiqué, a rebel statement)."),
+    )
+    actor = models.ForeignKey(
+        "events.Actor",
+        verbose_name=_("speaks for"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+    )
+    aliases = models.TextField(
+        _("aliases"), blank=True, help_text=_("Other names the outlet appears under, one per line.")
+    )
+    website = models.CharField(
+        _("website"), max_length=200, blank=True, help_text=_("Domain only: rfi.fr")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta(Reviewable.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["name"]
+        permissions = [("approve_source", _("Can approve, return and withdraw sources"))]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sources:source_detail", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return split_lines(self.aliases)
+
+    def clean(self):
+        if self.actor_id and not self.is_party:
+            raise ValidationError(
+                {"is_party": _("A source that speaks for an actor is a party to the conflict.")}
+            )
+
+
+class CitationQuerySet(ReviewableQuerySet):
+    def meets_publication_rule(self):
+        """Live citations of published sources that back at least one public claim."""
+        return self.filter(is_live=True, source__is_live=True).filter(
+            Exists(
+                Claim.objects.meets_publication_rule().filter(
+                    citation_links__citation=OuterRef("pk")
+                )
+            )
+        )
+
+
+class Citation(Reviewable):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Article")
+        REPORT = "report", _("Report")
+        COMMUNIQUE = "communique", _("Communiqué or statement")
+        VIDEO = "video", _("Video")
+        SOCIAL_MEDIA_POST = "social_media_post", _("Social media post")
+        OTHER = "other", _("Other")
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    title = models.CharField(_("title"), max_length=400)
+    url = models.URLField(
+        _("URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave empty when the reference gives only title, outlet and date."),
+    )
+    author = models.CharField(
+        _("author"),
+        max_length=300,
+        blank=True,
+        help_text=_('"Surname, Given"; several separated by ";"'),
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True, db_index=True)
+    published_precision = models.CharField(
+        _("publication date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=CONTENT_LANGUAGES, blank=True)
+    archive_url = models.URLField(_("archive URL"), max_length=500, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta(Reviewable.Meta):
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["-published_on", "title"]
+        permissions = [("approve_citation", _("Can approve, return and withdraw citations"))]
+        constraints = [
+            *Reviewable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="sources_citation_unique_url",
+                violation_error_code="unique",
+                violation_error_message=_("Another citation already has this URL."),
+            ),
+            models.UniqueConstraint(
+                fields=["source", "title", "published_on"],
+                name="sources_citation_unique_document",
+            ),
+            models.CheckConstraint(
+                condition=Q(accessed_on__isnull=True)
+                | Q(published_on__isnull=True)
+                | Q(accessed_on__gte=F("published_on")),
+                name="sources_citation_accessed_after_published",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["source"],
+                condition=Q(is_public=True),
+                name="sources_citation_public_source",
+            ),
+            # The review queue: citations in a state, those waiting longest first.
+            models.Index(fields=["status", "last_edited_at", "id"], name="sources_citation_queue"),
+        ]
+
+    def __str__(self):
+        date = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
+        return f"{self.title} ({self.source}{date})"
+
+    def get_absolute_url(self):
+        return reverse("sources:citation_detail", args=[self.pk])
+
+    def clean(self):
+        if self.accessed_on and self.published_on and self.accessed_on < self.published_on:
+            raise ValidationError(
+                {"accessed_on": _("A document cannot be accessed before it was published.")}
+            )
