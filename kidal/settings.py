@@ -234,14 +234,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Four-eyes review: a one-person installation may allow approving one's own changes.
 KIDAL_ALLOW_SELF_APPROVAL = env_bool("KIDAL_ALLOW_SELF_APPROVAL", False)
 
+# A production configuration tried over plain http on one's own machine: no HTTPS redirect,
+# no HSTS, cookies without the Secure flag (check --deploy says so). Never on a public address.
+LOCAL_HTTP_TRIAL = env_bool("KIDAL_LOCAL_HTTP", False)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not LOCAL_HTTP_TRIAL)
     # Load balancers and orchestrators probe health over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^health/live$"]
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SESSION_COOKIE_SECURE = not LOCAL_HTTP_TRIAL
+    CSRF_COOKIE_SECURE = not LOCAL_HTTP_TRIAL
+    SECURE_HSTS_SECONDS = (
+        0 if LOCAL_HTTP_TRIAL else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
