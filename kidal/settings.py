@@ -153,6 +153,9 @@ if os.environ.get("CACHE_URL", "").startswith("redis"):
             "LOCATION": os.environ["CACHE_URL"],
         }
     }
+    # Sessions read from Redis, written through to the database: app servers share both and
+    # keep nothing of their own, so any number of them can stand behind one proxy.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

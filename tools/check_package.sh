@@ -12,7 +12,7 @@ cd "$work"
 "$project/.venv/bin/python" -m pip wheel --quiet --disable-pip-version-check --no-deps \
   -w wheel "$project"
 "$python" -m venv venv
-venv/bin/pip install --quiet --disable-pip-version-check wheel/kidal-*.whl
+venv/bin/pip install --quiet --disable-pip-version-check "$(ls wheel/kidal-*.whl)[prod]"
 
 export KIDAL_DATA_DIR="$work/data" DJANGO_SETTINGS_MODULE=kidal.settings
 mkdir -p "$KIDAL_DATA_DIR"
