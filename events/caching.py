@@ -6,26 +6,34 @@ stamp*: cached pages are stored under a key that holds it, so the first request 
 step builds fresh pages, on every worker, whatever cache backend is configured.
 
 Like Django's own cache middleware, the work is split in two. ``PublicPageCacheMiddleware``
-sits near the top of the middleware stack: a reader's request without a session cookie is
-answered from the cache before sessions, authentication, CSRF or URL resolution run, and on
-the way out it stores the pages that ``cache_public_page`` marked, with every header the
+sits near the top of the middleware stack: a reader's request without a session cookie for
+a page ``cache_public_page`` marked is answered from the cache before sessions,
+authentication or CSRF run, and on the way out the page is stored with every header the
 inner middleware added. Staff (who have a session), previews and any response that sets a
 cookie are never stored. Each stored page carries Last-Modified (the stamp's time) and an
 ETag, so readers' caches revalidate with a 304 through ConditionalGetMiddleware.
+
+A page the cache does not hold is built from a database replica when one has replayed the
+stamp (kidal/routers.py), else from the primary: never from a replica that lags behind.
 """
 
 import hashlib
+import logging
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_request
 
+from kidal import routers
+
 from .models import Transition
+
+logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 24 * 3600
 PUBLISHING_STEPS = (Transition.Action.APPROVE, Transition.Action.WITHDRAW)
@@ -42,11 +50,11 @@ def publication_stamp():
     return latest or (0, None)
 
 
-def _current_stamp():
-    """The id of ``publication_stamp()``, read the cheapest way: every reader's request asks
-    it, and building the query with the ORM costs more than the indexed read, so its SQL is
-    built once per database and later calls only run it."""
-    connection = connections[Transition.objects.db]
+def _current_stamp(alias=DEFAULT_DB_ALIAS):
+    """The id of ``publication_stamp()`` on the database ``alias``, read the cheapest way:
+    every reader's request asks it, and building the query with the ORM costs more than the
+    indexed read, so its SQL is built once per kind of database and later calls only run it."""
+    connection = connections[alias]
     if connection.vendor not in _STAMP_SQL:
         latest = Transition.objects.filter(action__in=PUBLISHING_STEPS).order_by("-pk")
         _STAMP_SQL[connection.vendor] = latest.values_list("pk")[:1].query.sql_with_params()
@@ -57,6 +65,17 @@ def _current_stamp():
 
 
 _STAMP_SQL = {}
+
+
+def _caught_up_replica(stamp):
+    """A replica that has replayed the publication ``stamp`` (or a later one), or None."""
+    for alias in routers.shuffled_replicas():
+        try:
+            if _current_stamp(alias) >= stamp:
+                return alias
+        except DatabaseError:
+            logger.warning("Replica %s does not answer: readers' pages use the primary.", alias)
+    return None
 
 
 def _stamp_time(stamp):
@@ -78,11 +97,10 @@ def _is_public_page(request):
     return getattr(view, "public_page", False)
 
 
-def _may_come_from_cache(request):
+def _is_readers_request(request):
     """A reader's plain GET of a public page: no session (so not staff) and no preview."""
     return (
-        settings.KIDAL_PAGE_CACHE
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and "preview" not in request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and _is_public_page(request)
@@ -94,17 +112,19 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _may_come_from_cache(request):
+        if not _is_readers_request(request):
             return self.get_response(request)
         # The stamp is read before the page is built: a publication while it is built
         # leaves the page under the older stamp, never stale content under the newer one.
         stamp = _current_stamp()
         key = _page_key(request, stamp)
-        response = cache.get(key)
-        if response is not None:
-            return response
-        response = self.get_response(request)
-        if self._storable(request, response):
+        if settings.KIDAL_PAGE_CACHE:
+            response = cache.get(key)
+            if response is not None:
+                return response
+        with routers.reading_from(_caught_up_replica(stamp)):
+            response = self.get_response(request)
+        if settings.KIDAL_PAGE_CACHE and self._storable(request, response):
             modified = _stamp_time(stamp)
             if modified is not None and not response.has_header("Last-Modified"):
                 response["Last-Modified"] = http_date(modified.timestamp())

@@ -133,17 +133,26 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "kidal.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+
+def database(url):
+    settings = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
     )
+    if settings["ENGINE"] == "django.db.backends.postgresql":
+        # The publication rule's nested subqueries look costly to the planner, which then
+        # spends longer compiling them with JIT than running them; short queries gain nothing.
+        settings.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    return settings
+
+
+DATABASES = {
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The publication rule's nested subqueries look costly to the planner, which then spends
-    # longer compiling them with JIT than running them; short queries gain nothing from JIT.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# Streaming replicas of the database, for readers' pages (kidal/routers.py): comma-separated.
+for number, url in enumerate(filter(None, os.environ.get("DATABASE_REPLICA_URLS", "").split(","))):
+    DATABASES[f"replica{number + 1}"] = {**database(url.strip()), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["kidal.routers.ReaderPagesRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("CACHE_URL", "").startswith("redis"):
