@@ -802,9 +802,7 @@ class ClaimCitation(models.Model):
                 }
             )
         if self.reported_by_id == self.citation_id:
-            raise ValidationError(
-                {"reported_by": _("A document cannot be reported by itself.")}
-            )
+            raise ValidationError({"reported_by": _("A document cannot be reported by itself.")})
 
     @property
     def public_reported_by(self):
