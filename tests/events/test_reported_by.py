@@ -44,7 +44,10 @@ def record():
         publish(citation, author=author, approver=approver)
     claim = ClaimFactory(event=event, text="The army said it broke through.")
     ClaimCitationFactory(
-        claim=claim, citation=encyclopedia, quote="broken the defensive curtain", quote_language="en"
+        claim=claim,
+        citation=encyclopedia,
+        quote="broken the defensive curtain",
+        quote_language="en",
     )
     link = ClaimCitationFactory(claim=claim, citation=original, reported_by=encyclopedia)
     publish(claim, author=author, approver=approver)
@@ -74,7 +77,11 @@ def test_a_link_without_quote_may_name_its_reporter(record):
 
 def test_the_claim_and_citation_pages_say_as_reported_by_whom(client, record):
     claim, _link, encyclopedia, original = record
-    for url in (claim.get_absolute_url(), original.get_absolute_url(), claim.event.get_absolute_url()):
+    for url in (
+        claim.get_absolute_url(),
+        original.get_absolute_url(),
+        claim.event.get_absolute_url(),
+    ):
         page = client.get(url).content.decode()
         assert "As reported by" in page, url
         assert f'href="{encyclopedia.get_absolute_url()}"' in page, url
@@ -99,7 +106,7 @@ def test_the_exports_carry_the_reporting_document(client, record):
     claim, _link, encyclopedia, _original = record
     response = client.get(reverse("events:export_claims_json"))
     data = json.loads(b"".join(response.streaming_content))
-    citations = {c["title"]: c for c in next(c for c in data if c["id"] == claim.pk)["citations"]}
+    citations = {c["title"]: c for c in next(c for c in data if c["claim_id"] == claim.pk)["citations"]}
     reported = citations["L'armée malienne précise ses objectifs"]
     assert reported["quote"] == ""
     assert reported["reported_by"]["title"] == "Kidal offensive"
