@@ -106,7 +106,8 @@ def test_the_exports_carry_the_reporting_document(client, record):
     claim, _link, encyclopedia, _original = record
     response = client.get(reverse("events:export_claims_json"))
     data = json.loads(b"".join(response.streaming_content))
-    citations = {c["title"]: c for c in next(c for c in data if c["claim_id"] == claim.pk)["citations"]}
+    record = next(row for row in data if row["claim_id"] == claim.pk)
+    citations = {citation["title"]: citation for citation in record["citations"]}
     reported = citations["L'armée malienne précise ses objectifs"]
     assert reported["quote"] == ""
     assert reported["reported_by"]["title"] == "Kidal offensive"
