@@ -62,8 +62,14 @@ class EventAdmin(ReviewableAdmin):
 class ClaimCitationInline(admin.StackedInline):
     model = ClaimCitation
     extra = 1
-    autocomplete_fields = ["citation"]
-    fields = [("citation", "stance"), "quote", ("quote_language", "locator"), "translation"]
+    autocomplete_fields = ["citation", "reported_by"]
+    fields = [
+        ("citation", "stance"),
+        "reported_by",
+        "quote",
+        ("quote_language", "locator"),
+        "translation",
+    ]
 
 
 @admin.register(Claim)

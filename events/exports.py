@@ -103,7 +103,7 @@ def _absolute(site, path):
 
 
 def public_links():
-    return ClaimCitation.objects.public().select_related("citation__source")
+    return ClaimCitation.objects.public().select_related("citation__source", "reported_by__source")
 
 
 def claim_prefetches():
@@ -232,17 +232,38 @@ def citation_record(link, site):
         "translation": link.translation,
         "locator": link.locator,
         "page": _absolute(site, citation.get_absolute_url()),
+        "reported_by": _reported_by_record(link, site),
     }
 
 
-def _citation_text(link):
-    citation = link.citation
+def _reported_by_record(link, site):
+    """The document through which the record knows the cited one, if it is public."""
+    reporter = link.public_reported_by
+    if reporter is None:
+        return None
+    return {
+        "source": reporter.source.name,
+        "title": reporter.title,
+        "published_on": reporter.published_on,
+        "page": _absolute(site, reporter.get_absolute_url()),
+    }
+
+
+def _document_text(citation):
     parts = [citation.source.name, f"“{citation.title}”"]
     if citation.published_on:
         parts.append(citation.published_on.isoformat())
     if citation.url:
         parts.append(citation.url)
     return ", ".join(parts)
+
+
+def _citation_text(link):
+    text = _document_text(link.citation)
+    reporter = link.public_reported_by
+    if reporter is not None:
+        text += f" (as reported by {_document_text(reporter)})"
+    return text
 
 
 def event_row(event, site):

@@ -542,6 +542,8 @@ class Claim(Reviewable):
         TERRITORIAL_CONTROL = "territorial_control", _("Territorial control")
         TROOP_STRENGTH = "troop_strength", _("Troop strength")
         DISPLACEMENT = "displacement", _("Displacement")
+        # When the event happened: accounts that date the same event differently.
+        DATE = "date", _("Date")
         OTHER = "other", _("Other")
 
     class Assessment(models.TextChoices):
@@ -612,6 +614,7 @@ class Claim(Reviewable):
     citations = models.ManyToManyField(
         "sources.Citation",
         through="ClaimCitation",
+        through_fields=("claim", "citation"),
         related_name="claims",
         verbose_name=_("citations"),
         blank=True,
@@ -764,6 +767,18 @@ class ClaimCitation(models.Model):
     stance = models.CharField(
         _("stance"), max_length=10, choices=Stance.choices, default=Stance.SUPPORTS
     )
+    reported_by = models.ForeignKey(
+        "sources.Citation",
+        verbose_name=_("as reported by"),
+        on_delete=models.PROTECT,
+        related_name="reported_links",
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the record knows this document only through another one that reports it: "
+            "that other citation. The link then holds no quoted passage."
+        ),
+    )
 
     objects = ClaimCitationQuerySet.as_manager()
 
@@ -785,6 +800,26 @@ class ClaimCitation(models.Model):
             raise ValidationError(
                 {"quote": _("A translation needs the quoted passage it translates.")}
             )
+        if self.reported_by_id is None:
+            return
+        if self.quote.strip():
+            # The words are the reporting document's: quote them on a link to that one.
+            raise ValidationError(
+                {
+                    "quote": _(
+                        "A document known only as reported by another has no quoted passage "
+                        "of its own: cite the reporting document with its words instead."
+                    )
+                }
+            )
+        if self.reported_by_id == self.citation_id:
+            raise ValidationError({"reported_by": _("A document cannot be reported by itself.")})
+
+    @property
+    def public_reported_by(self):
+        """The reporting citation, if the public may see it."""
+        reporter = self.reported_by
+        return reporter if reporter is not None and reporter.is_public else None
 
 
 class Transition(models.Model):

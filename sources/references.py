@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import re
 import string
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -34,18 +35,18 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
+            ("january", "jan", "janvier", "janv"),
+            ("february", "feb", "fevrier", "fevr", "fev"),
+            ("march", "mar", "mars"),
+            ("april", "apr", "avril", "avr"),
+            ("may", "mai"),
+            ("june", "jun", "juin"),
+            ("july", "jul", "juillet", "juil"),
+            ("august", "aug", "aout"),
+            ("september", "sep", "sept", "septembre"),
+            ("october", "oct", "octobre"),
+            ("november", "nov", "novembre"),
+            ("december", "dec", "decembre"),
         ],
         start=1,
     )
@@ -61,6 +62,24 @@ _LANGUAGE_NAMES = {
     "russian": "ru",
     "spanish": "es",
 }
+# Platforms that carry what an outlet publishes: the outlet, not the platform, is the source.
+_PLATFORMS = {
+    "youtube": "YouTube",
+    "x": "X",
+    "twitter": "X",
+    "facebook": "Facebook",
+    "telegram": "Telegram",
+}
+_PLATFORM_HOSTS = {
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "x.com": "X",
+    "twitter.com": "X",
+    "facebook.com": "Facebook",
+    "fb.watch": "Facebook",
+    "t.me": "Telegram",
+    "telegram.me": "Telegram",
+}
 _ARCHIVE_HOSTS = {
     "web.archive.org",
     "archive.org",
@@ -72,9 +91,11 @@ _ARCHIVE_HOSTS = {
 }
 
 _ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
-_MONTH_DAY_YEAR = re.compile(r"(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}), (?P<year>\d{4})")
-_DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2}) (?P<month>[A-Za-z]+)\.? (?P<year>\d{4})")
-_MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]+)\.? (?P<year>\d{4})")
+# Month names in English or French ("20 novembre 2023", "1er décembre 2023", "févr. 2024").
+_MONTH_NAME = r"(?P<month>[^\W\d_]+)\.?"
+_MONTH_DAY_YEAR = re.compile(_MONTH_NAME + r" (?P<day>\d{1,2}), (?P<year>\d{4})")
+_DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?:er)? " + _MONTH_NAME + r" (?P<year>\d{4})")
+_MONTH_YEAR = re.compile(_MONTH_NAME + r" (?P<year>\d{4})")
 
 _LIST_NUMBERING = re.compile(r"^(?:\d{1,3}[.)]|[-*•])\s+")
 _KIND_PREFIX = re.compile(r"^(?P<kind>[A-Za-z ]+):\s*")
@@ -124,6 +145,8 @@ class ParsedReference:
     archive_url: str
     archived_on: datetime.date | None
     kind: str
+    # YouTube, X, Facebook or Telegram when the document was published there.
+    platform: str
 
 
 @dataclass(frozen=True)
@@ -153,6 +176,7 @@ class _Fields:
     archive_url: str = ""
     archived: _Date | None = None
     kind: str = ""
+    platform: str = ""
 
 
 def parse_reference(line: str, line_number: int = 1) -> ParsedReference:
@@ -173,6 +197,7 @@ def parse_reference(line: str, line_number: int = 1) -> ParsedReference:
             fields = _parse_template_style(body)
     if not fields.title:
         raise ReferenceParseError("no title found")
+    _separate_platform(fields)
     return _build_reference(fields, raw, line_number)
 
 
@@ -214,7 +239,25 @@ def _build_reference(fields: _Fields, raw: str, line_number: int) -> ParsedRefer
         archive_url=fields.archive_url,
         archived_on=fields.archived.value if fields.archived else None,
         kind=fields.kind,
+        platform=fields.platform,
     )
+
+
+def _separate_platform(fields: _Fields) -> None:
+    """A platform given as the outlet ("YouTube", "via YouTube") or as the URL's host is
+    where the document was published, not who published it."""
+    if platform := platform_named(fields.outlet):
+        fields.outlet = ""
+    elif fields.url:
+        host = (urlsplit(fields.url).hostname or "").removeprefix("www.").removeprefix("m.")
+        platform = _PLATFORM_HOSTS.get(host, "")
+    fields.platform = platform
+
+
+def platform_named(name: str) -> str:
+    """The platform ``name`` designates ("youtube.com" → "YouTube"), or ""."""
+    key = name.strip().casefold().removeprefix("www.").removesuffix(".com")
+    return _PLATFORMS.get(re.sub(r"[\W_]+", "", key), "")
 
 
 # --- dates and languages -----------------------------------------------------
@@ -231,14 +274,18 @@ def _parse_date(text: str) -> _Date | None:
         return _make_date(text, match["year"], match["month"], match["day"])
     for pattern in (_MONTH_DAY_YEAR, _DAY_MONTH_YEAR):
         match = pattern.fullmatch(text)
-        if match and match["month"].lower() in _MONTHS:
-            month = _MONTHS[match["month"].lower()]
+        if match and (month := _month_number(match["month"])):
             return _make_date(text, match["year"], month, match["day"])
     match = _MONTH_YEAR.fullmatch(text)
-    if match and match["month"].lower() in _MONTHS:
-        month = _MONTHS[match["month"].lower()]
+    if match and (month := _month_number(match["month"])):
         return _Date(datetime.date(int(match["year"]), month, 1), PRECISION_MONTH)
     return None
+
+
+def _month_number(name: str) -> int | None:
+    """1-12 for an English or French month name or abbreviation, accents optional."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return _MONTHS.get("".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
 def _make_date(text: str, year: str, month: str | int, day: str) -> _Date:
@@ -283,7 +330,7 @@ def _parse_template_style(body: str) -> _Fields:
         fields.language = values.pop().split("-")[0].lower()
     dates = [_parse_date(value) for value in values]
     title_index = _locate_template_title(values, dates)
-    fields.title = _strip_separator_period(values[title_index])
+    fields.title = values[title_index]
     _read_template_head(values[:title_index], dates[:title_index], fields)
     _read_template_tail(values[title_index + 1 :], dates[title_index + 1 :], fields)
     return fields
@@ -336,14 +383,6 @@ def _locate_template_title(values: list[str], dates: list[_Date | None]) -> int:
     if not 0 <= title_index < len(values) or dates[title_index] or not values[title_index]:
         raise ReferenceParseError("no title found")
     return title_index
-
-
-def _strip_separator_period(title: str) -> str:
-    # "flows. . May 27" splits into "flows." and "May 27": that period is the
-    # separator's, but an ellipsis is the title's own.
-    if title.endswith(".") and not title.endswith("..."):
-        return title[:-1]
-    return title
 
 
 def _read_template_head(values: list[str], dates: list[_Date | None], fields: _Fields) -> None:

@@ -74,7 +74,7 @@ class CitationDetailView(PreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["links"] = (
             ClaimCitation.objects.filter(citation=self.object, claim__in=Claim.objects.public())
-            .select_related("claim__event", "claim__claimant_actor")
+            .select_related("claim__event", "claim__claimant_actor", "reported_by__source")
             .order_by("claim__event__start_date", "claim_id")
         )
         return context

@@ -1,6 +1,7 @@
 """The demo loader: the Kidal offensive as the seed documents report it."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -9,6 +10,7 @@ from django.test.utils import override_settings
 from reversion.models import Revision, Version
 
 from events.models import Claim, ClaimCitation, Event, Status, Transition
+from sources.importing import Action, plan_import
 from sources.models import Citation
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,13 @@ def test_each_claim_revision_holds_its_citation_links(loaded):
     version = Version.objects.get_for_object(claim).last()
     linked = version.revision.version_set.filter(content_type__model="claimcitation")
     assert linked.count() == claim.citation_links.count()
+
+
+@pytest.mark.parametrize("name", ["offensive_references.txt", "battle_of_kidal_references.txt"])
+def test_the_seed_reference_lists_find_every_document_of_the_demo(loaded, name):
+    text = (Path(__file__).parents[1] / "sources" / "data" / name).read_text(encoding="utf-8")
+
+    plan = plan_import(text)
+
+    assert plan.unparsed == []
+    assert [row.reference.raw for row in plan.rows if row.action != Action.MATCH] == []

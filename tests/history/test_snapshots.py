@@ -56,6 +56,7 @@ class SnapshotFromVersionTests(TestCase):
                     "translation": "",
                     "locator": "",
                     "stance": "supports",
+                    "reported_by": None,
                 }
             ],
         )

@@ -23,11 +23,13 @@ BATTLE_OF_KIDAL = DATA / "battle_of_kidal_references.txt"
 IMPORT_URL = "admin:sources_citation_import"
 HIDDEN_REFERENCES = re.compile(r'<input type="hidden" name="references" value="(?P<value>[^"]*)"')
 
-# Line 2 of the offensive list names no outlet: it cannot be given a source.
-OFFENSIVE_IMPORTABLE = 70
-# References 17, 48-55 of the offensive list are 8, 12-17, 20 and 21 of the Battle of Kidal
-# article (the France 24 video is 53 and 16, written "Mali:" once and "Mali :" once).
-SHARED_BY_BOTH_LISTS = 9
+# Into an empty record, two lines of the offensive list cannot be given a source: line 2
+# names no outlet (its title ends with one), line 53 names only YouTube.
+OFFENSIVE_IMPORTABLE = 69
+# References 17, 48-52, 54 and 55 of the offensive list are 8, 12-15, 17, 20 and 21 of the
+# Battle of Kidal article. The France 24 video (53 and 16, written "Mali:" once and "Mali :"
+# once) is imported from the Battle of Kidal list, which names its publisher.
+SHARED_BY_BOTH_LISTS = 8
 
 RFI_LINE = (
     "Web site: 2023-10-02 . Mali: l'armée malienne sur la route de Kidal . 2024-05-28 . RFI . fr."
@@ -80,14 +82,56 @@ def test_imported_citation_is_parsed_field_by_field():
     assert month_only.published_precision == Citation.DatePrecision.MONTH
 
 
-def test_the_france_24_video_cited_by_both_lists_is_recorded_once():
-    apply_import(OFFENSIVE.read_text(encoding="utf-8"), by=editor())
-    second = plan_import(BATTLE_OF_KIDAL.read_text(encoding="utf-8"))
+def test_the_france_24_video_cited_by_both_lists_is_recorded_once_as_france_24s():
+    france_24 = SourceFactory(name="France 24", aliases="FRANCE 24")
+    first = plan_import(BATTLE_OF_KIDAL.read_text(encoding="utf-8"))
+    apply_import(first, by=editor())
 
-    video = next(row for row in second.rows if row.reference.line_number == 16)
-    assert video.action == Action.MATCH
-    assert video.citation.title.startswith("Mali: la bataille pour Kidal se poursuit")
-    assert video.source.name == "YouTube"
+    video = next(row for row in first.rows if row.reference.line_number == 16)
+    assert (video.action, video.source) == (Action.CREATE, france_24)
+    assert video.source_reason == "published on YouTube by “France 24”, a known source"
+    recorded = Citation.objects.get(title__startswith="Mali\u00a0: la bataille pour Kidal")
+    assert (recorded.source, recorded.kind, recorded.author) == (france_24, "video", "")
+
+    second = plan_import(OFFENSIVE.read_text(encoding="utf-8"))
+
+    same = next(row for row in second.rows if row.reference.line_number == 53)
+    assert (same.action, same.citation, same.source) == (Action.MATCH, recorded, france_24)
+    assert same.citation_reason == "the same title and date as a citation of “France 24”"
+
+
+def test_a_line_naming_only_a_platform_is_reported_when_nothing_recorded_matches():
+    plan = plan_import(
+        "Web site: 2023-11-13 . Kidal : la bataille continue . 2024-05-29 . YouTube ."
+    )
+
+    assert plan.rows == []
+    assert plan.unparsed[0].reason == "published on YouTube; the reference does not say by whom"
+    assert not Source.objects.filter(name="YouTube").exists()
+
+
+def test_a_channel_credited_as_author_publishes_the_video():
+    plan = plan_import(
+        "Example TV (2023-11-13). Kidal en images . Retrieved 2024-06-01 via YouTube."
+    )
+    apply_import(plan, by=editor())
+
+    citation = Citation.objects.get()
+    assert (citation.source.name, citation.kind, citation.author) == ("Example TV", "video", "")
+
+
+def test_a_post_on_x_by_a_known_account_is_that_account_s():
+    csp = SourceFactory(name="CSP-PSD statements", aliases="CSP-PSD")
+    plan = plan_import(
+        "Web site: 2023-11-14 . Communiqué . https://x.com/csp/status/1 . 2024-05-29 . CSP-PSD ."
+    )
+    apply_import(plan, by=editor())
+
+    citation = Citation.objects.get()
+    assert (citation.source, citation.kind) == (csp, "social_media_post")
+    assert plan.rows[0].source_reason == (
+        "“CSP-PSD” is an alias or the website of “CSP-PSD statements”; published on X"
+    )
 
 
 def test_each_imported_citation_has_a_revision_by_the_importer():
@@ -227,6 +271,95 @@ def test_citation_matches_by_title_ignoring_case_spacing_and_quotes():
     assert plan.rows[0].citation == existing
 
 
+@pytest.mark.parametrize(
+    ("recorded", "written"),
+    [
+        ("trafficking flows.", "trafficking flows. . May 27, 2024"),
+        ("trafficking flows", "trafficking flows. . May 27, 2024"),
+        ("trafficking flows.", "trafficking flows . May 27, 2024"),
+    ],
+)
+def test_a_title_matches_with_or_without_its_final_period(recorded, written):
+    source = SourceFactory(name="Global Initiative")
+    existing = CitationFactory(
+        source=source, title=f"Signatory groups may benefit {recorded}", published_on=None
+    )
+
+    plan = plan_import(f"Web site: Signatory groups may benefit {written} . Global Initiative .")
+
+    assert plan.rows[0].action == Action.MATCH
+    assert plan.rows[0].citation == existing
+    assert plan.rows[0].citation_reason == "the same source, title and date"
+
+
+def test_a_title_is_recorded_as_written_with_its_final_period():
+    apply_import(OFFENSIVE.read_text(encoding="utf-8"), by=editor())
+
+    assert Citation.objects.filter(
+        title="Decreasing tensions between peace agreement signatory groups in Mali may "
+        "benefit trafficking flows."
+    ).exists()
+
+
+def test_an_outlet_fused_into_the_title_is_split_off_when_the_outlet_is_known():
+    hrw = SourceFactory(name="Human Rights Watch", aliases="HRW")
+
+    plan = plan_import(OFFENSIVE.read_text(encoding="utf-8"))
+
+    row = next(row for row in plan.rows if row.reference.line_number == 2)
+    assert (row.action, row.source, row.citation.title) == (
+        Action.CREATE,
+        hrw,
+        "Mali's Peace Deal Ends",
+    )
+    assert row.source_reason == "the title ends with “Human Rights Watch”, a recorded source"
+
+
+def test_the_import_page_shows_the_title_recorded_and_the_platform(client):
+    SourceFactory(name="Human Rights Watch")
+    SourceFactory(name="France 24", aliases="FRANCE 24")
+    client.force_login(editor())
+    lines = OFFENSIVE.read_text(encoding="utf-8").splitlines()
+    battle = BATTLE_OF_KIDAL.read_text(encoding="utf-8").splitlines()
+
+    preview = client.post(
+        reverse(IMPORT_URL), {"references": "\n".join([lines[1], battle[15]]), "preview": "1"}
+    )
+
+    content = html.unescape(preview.content.decode())
+    assert "Recorded as “Mali's Peace Deal Ends”" in content
+    assert "Source: the title ends with “Human Rights Watch”, a recorded source." in content
+    assert "— (on YouTube) → France 24" in content
+    assert "Source: published on YouTube by “France 24”, a known source." in content
+
+
+def test_a_document_recorded_with_the_outlet_in_its_title_still_matches():
+    hrw = SourceFactory(name="Human Rights Watch")
+    existing = CitationFactory(
+        source=hrw,
+        title="Mali's Peace Deal Ends Human Rights Watch",
+        published_on=datetime.date(2024, 1, 26),
+    )
+
+    plan = plan_import(OFFENSIVE.read_text(encoding="utf-8"))
+
+    row = next(row for row in plan.rows if row.reference.line_number == 2)
+    assert (row.action, row.citation) == (Action.MATCH, existing)
+
+
+def test_a_french_date_is_read():
+    apply_import(
+        '"Kidal sur le qui-vive". RFI (in French). 10 novembre 2023. Retrieved 1er juin 2024.',
+        by=editor(),
+    )
+
+    citation = Citation.objects.get()
+    assert (citation.published_on, citation.accessed_on) == (
+        datetime.date(2023, 11, 10),
+        datetime.date(2024, 6, 1),
+    )
+
+
 def test_same_title_on_another_date_is_another_citation():
     rfi = SourceFactory(name="RFI")
     CitationFactory(source=rfi, title="Point de situation", published_on=datetime.date(2023, 11, 1))
@@ -254,7 +387,8 @@ def test_reference_without_outlet_is_reported_not_dropped():
     plan = plan_import(OFFENSIVE.read_text(encoding="utf-8"))
 
     assert [(line.line_number, line.reason) for line in plan.unparsed] == [
-        (2, "no outlet or URL names the source")
+        (2, "no outlet or URL names the source"),
+        (53, "published on YouTube; the reference does not say by whom"),
     ]
 
 
@@ -280,6 +414,12 @@ def test_editor_previews_then_imports_a_pasted_list(client):
     assert "Mali: l&#x27;armée effectue des frappes" in content
     assert "Just some words without any date" in content
     assert [row.reference.line_number for row in preview.context["plan"].rows] == [1, 5]
+    # Each line says what it matched and why.
+    assert "Source: no recorded source goes by “RFI”: a new one." in content
+    assert "Source: the new source “RFI” of an earlier line." in content
+    assert (
+        "Citation: no recorded citation has this URL, or this source, title and date." in content
+    )
 
     hidden_list = html.unescape(HIDDEN_REFERENCES.search(content)["value"])
     assert hidden_list == MALFORMED_LIST
@@ -349,6 +489,11 @@ def test_command_dry_run_writes_nothing():
 
     assert "Dry run" in output
     assert f"Citations: {OFFENSIVE_IMPORTABLE} new, 0 matched." in output
+    assert (
+        "Line 5, Foreign Policy Research Institute: no recorded source goes by "
+        "“Foreign Policy Research Institute”: a new one; no recorded citation has this URL, "
+        "or this source, title and date." in output
+    )
     assert not Source.objects.exists()
     assert not Citation.objects.exists()
 

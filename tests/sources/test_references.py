@@ -29,6 +29,7 @@ BLANK_FIELDS = {
     "archive_url": "",
     "archived_on": None,
     "kind": "",
+    "platform": "",
 }
 
 
@@ -80,12 +81,13 @@ def test_every_reference_of_the_seed_lists_parses(path, count):
                 "kind": "web",
                 "published_on": day("2023-04-01"),
                 "published_precision": "month",
+                # The title's own period stays: the separator is the " . " after it.
                 "title": "Decreasing tensions between peace agreement signatory groups "
-                "in Mali may benefit trafficking flows",
+                "in Mali may benefit trafficking flows.",
                 "accessed_on": day("2024-05-27"),
                 "outlet": "Global Initiative against Transnational Organized Crime",
             },
-            id="month precision and title period absorbed by the separator",
+            id="month precision and the title's final period kept",
         ),
         pytest.param(
             1,
@@ -174,9 +176,9 @@ def test_every_reference_of_the_seed_lists_parses(path, count):
                 "published_on": day("2023-11-13"),
                 "published_precision": "day",
                 "accessed_on": day("2024-05-29"),
-                "outlet": "YouTube",
+                "platform": "YouTube",
             },
-            id="no kind, publication date after the title",
+            id="no kind, publication date after the title, on YouTube",
         ),
         pytest.param(
             59,
@@ -275,10 +277,10 @@ def test_offensive_reference_fields(line_number, expected):
                 "published_precision": "day",
                 "title": "Mali\u00a0: la bataille pour Kidal se poursuit, l'armée malienne et les "
                 "forces de Wagner se rapprochent",
-                "outlet": "YouTube",
+                "platform": "YouTube",
                 "accessed_on": day("2024-06-01"),
             },
-            id="unquoted AV media title with maintenance notice",
+            id="unquoted AV media title with maintenance notice, via YouTube",
         ),
         pytest.param(
             22,
@@ -486,3 +488,90 @@ def test_parse_reference_list_is_deterministic():
     assert first == second
     assert len(first[0]) == 96
     assert len(first[1]) == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "published_on", "precision"),
+    [
+        ("20 novembre 2023", "2023-11-20", "day"),
+        ("1er décembre 2023", "2023-12-01", "day"),
+        ("14 février 2024", "2024-02-14", "day"),
+        ("11 aout 2023", "2023-08-11", "day"),
+        ("octobre 2023", "2023-10-01", "month"),
+        ("Décembre 2023", "2023-12-01", "month"),
+    ],
+)
+def test_french_month_names_are_dates(written, published_on, precision):
+    reference = parse_reference(
+        f'"Kidal sur le qui-vive". RFI (in French). {written}. Retrieved 1 juin 2024.'
+    )
+
+    assert reference.published_on == day(published_on)
+    assert reference.published_precision == precision
+    assert reference.accessed_on == day("2024-06-01")
+
+
+def test_abbreviated_french_months_in_a_template_line():
+    reference = parse_reference("Web site: 14 févr. 2024 . Kidal . 2 juil. 2024 . RFI . fr.")
+
+    assert (reference.published_on, reference.accessed_on) == (day("2024-02-14"), day("2024-07-02"))
+
+
+def test_an_unknown_month_name_is_not_a_date():
+    with pytest.raises(ReferenceParseError, match="access date 'Brumaire 2023' is not a date"):
+        parse_reference('"Kidal". RFI. Retrieved Brumaire 2023.')
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet", "platform"),
+    [
+        pytest.param(
+            "Web site: 2023-11-13 . Kidal : la bataille . 2024-05-29 . YouTube .",
+            "",
+            "YouTube",
+            id="the platform as the outlet",
+        ),
+        pytest.param(
+            '"Kidal : la bataille". Retrieved 2024-06-01 via YouTube.',
+            "",
+            "YouTube",
+            id="via the platform",
+        ),
+        pytest.param(
+            "Web site: 2023-11-13 . Kidal : la bataille . https://www.youtube.com/watch?v=abc . "
+            "2024-05-29 . France 24 . fr.",
+            "France 24",
+            "YouTube",
+            id="the outlet with the platform's URL",
+        ),
+        pytest.param(
+            "Web site: 2023-11-14 . Communiqué . https://x.com/csp/status/1 . 2024-05-29 . "
+            "Twitter .",
+            "",
+            "X",
+            id="Twitter is X",
+        ),
+        pytest.param(
+            "Web site: 2023-11-14 . Communiqué . https://t.me/csp/1 . 2024-05-29 . CSP-PSD .",
+            "CSP-PSD",
+            "Telegram",
+            id="a Telegram channel",
+        ),
+        pytest.param(
+            "Web site: 2023-11-14 . Communiqué . 2024-05-29 . Facebook.com .",
+            "",
+            "Facebook",
+            id="the platform's domain as the outlet",
+        ),
+        pytest.param(
+            "Web site: 2023-11-14 . Kidal . https://www.rfi.fr/kidal . 2024-05-29 . RFI .",
+            "RFI",
+            "",
+            id="no platform",
+        ),
+    ],
+)
+def test_platforms_are_told_from_the_outlet_that_published_on_them(line, outlet, platform):
+    reference = parse_reference(line)
+
+    assert (reference.outlet, reference.platform) == (outlet, platform)

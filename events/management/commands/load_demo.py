@@ -289,6 +289,7 @@ class Command(BaseCommand):
                     translation=item["translation"],
                     locator=item["locator"],
                     stance=item["stance"],
+                    reported_by=citations[item["reported_by"]] if item.get("reported_by") else None,
                 )
                 for item in row["citations"]
             ]

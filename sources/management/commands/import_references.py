@@ -34,8 +34,19 @@ class Command(BaseCommand):
             raise CommandError(_("%(file)s is not UTF-8 text.") % {"file": path}) from error
         user = self.find_user(options["user"])
         if options["dry_run"]:
-            result = ImportResult.of(plan_import(text))
+            plan = plan_import(text)
+            result = ImportResult.of(plan)
             self.stdout.write(_("Dry run: nothing was saved."))
+            for row in plan.rows:
+                self.stdout.write(
+                    _("Line %(number)d, %(source)s: %(source_reason)s; %(citation_reason)s.")
+                    % {
+                        "number": row.reference.line_number,
+                        "source": row.source.name,
+                        "source_reason": row.source_reason,
+                        "citation_reason": row.citation_reason,
+                    }
+                )
         else:
             result = apply_import(text, by=user)
         self.stdout.write(result.summary())

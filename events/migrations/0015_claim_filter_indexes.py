@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0012_log_and_queue_indexes'),
+        ('events', '0014_claim_kind_date'),
         ('sources', '0006_log_and_queue_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
