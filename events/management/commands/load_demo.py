@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from tqdm import tqdm
 
 from events import drafts, export_files, workflow
 from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Status
@@ -108,12 +109,16 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
+    def progress(self, rows, total, kind):
+        """Rows with a progress bar on the terminal (none when the output is not one)."""
+        return tqdm(rows, total=total, desc=kind, unit=" rows", leave=False, disable=None)
+
     def _new(self, kind):
         self.created[kind] += 1
 
     def load_actors(self, rows):
         actors = {}
-        for row in _parents_first(rows):
+        for row in self.progress(_parents_first(rows), len(rows), "actors"):
             actor, created = self._create_entry(
                 Actor,
                 {"slug": row["slug"]},
@@ -133,7 +138,7 @@ class Command(BaseCommand):
 
     def load_places(self, rows):
         places = {}
-        for row in rows:
+        for row in self.progress(rows, len(rows), "places"):
             place, created = self._create_entry(
                 Place,
                 {"slug": row["slug"]},
@@ -154,7 +159,7 @@ class Command(BaseCommand):
 
     def load_sources(self, rows, actors):
         sources = {}
-        for row in rows:
+        for row in self.progress(rows, len(rows), "sources"):
             source, created = self._create_entry(
                 Source,
                 {"slug": row["slug"]},
@@ -219,7 +224,7 @@ class Command(BaseCommand):
 
     def load_citations(self, rows, sources):
         citations = {}
-        for row in rows:
+        for row in self.progress(rows, len(rows), "citations"):
             citation, created = self._create_entry(
                 Citation,
                 {
@@ -247,7 +252,7 @@ class Command(BaseCommand):
     def load_events(self, rows, places, actors):
         events = {}
         new_rows = []
-        for row in _parents_first(rows):
+        for row in self.progress(_parents_first(rows), len(rows), "events"):
             roles = [
                 _Inline(EventActor, "event", actor=actors[item["actor"]], role=item["role"])
                 for item in row["actors"]
@@ -278,7 +283,7 @@ class Command(BaseCommand):
     def load_claims(self, rows, events, actors, citations):
         claims = {}
         new_rows = []
-        for row in rows:
+        for row in self.progress(rows, len(rows), "claims"):
             links = [
                 _Inline(
                     ClaimCitation,
