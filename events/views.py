@@ -55,13 +55,13 @@ DETAIL_LIST_SIZE = 50
 
 
 def public_citation_links():
-    return ClaimCitation.objects.public().select_related("citation__source").order_by("id")
+    return ClaimCitation.objects.public().select_related("citation__source__actor").order_by("id")
 
 
 def claim_prefetches(preview=False):
     claims = Claim.objects.all() if preview else Claim.objects.public()
     links = (
-        ClaimCitation.objects.select_related("citation__source").order_by("id")
+        ClaimCitation.objects.select_related("citation__source__actor").order_by("id")
         if preview
         else public_citation_links()
     )

@@ -116,6 +116,7 @@ class Command(BaseCommand):
                     "aliases": "\n".join(row["aliases"]),
                     "description": row["description"],
                     "parent": actors[row["parent"]] if row["parent"] else None,
+                    "side": row.get("side", ""),
                 },
             )
             if created:
@@ -157,6 +158,7 @@ class Command(BaseCommand):
                     "country": row["country"],
                     "language": row["language"],
                     "is_party": row["is_party"],
+                    "side": row.get("side", ""),
                     "aliases": "\n".join(row["aliases"]),
                     "website": row["website"],
                     "actor": actors[row["actor"]] if row["actor"] else None,
