@@ -320,13 +320,13 @@ class Place(Reviewable):
         _("region"), max_length=100, blank=True, help_text=_("Administrative region of Mali.")
     )
     admin2 = models.CharField(
-        _("cercle"),
+        _("district (cercle)"),
         max_length=100,
         blank=True,
         help_text=_("Second administrative level (cercle in Mali): ACLED's admin2."),
     )
     admin3 = models.CharField(
-        _("commune"),
+        _("municipality (commune)"),
         max_length=100,
         blank=True,
         help_text=_("Third administrative level (commune in Mali): ACLED's admin3."),
@@ -822,8 +822,8 @@ class Claim(Reviewable):
         independent, party = self.independent_outlets, self.party_outlets
         if independent and party:
             text = ngettext(
-                "%(independent)s independent outlet and %(party)s of a party to the conflict",
-                "%(independent)s independent outlets and %(party)s of a party to the conflict",
+                "%(independent)s independent outlet, %(party)s from parties to the conflict",
+                "%(independent)s independent outlets, %(party)s from parties to the conflict",
                 independent,
             ) % {"independent": independent, "party": party}
         elif independent:

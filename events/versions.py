@@ -57,9 +57,13 @@ def corrections_of(entries):
     if not by_pk:
         return {}
     found = {}
-    rows = corrections().defer("snapshot").filter(
-        content_type=ContentType.objects.get_for_model(next(iter(by_pk.values()))),
-        object_id__in=[str(pk) for pk in by_pk],
+    rows = (
+        corrections()
+        .defer("snapshot")
+        .filter(
+            content_type=ContentType.objects.get_for_model(next(iter(by_pk.values()))),
+            object_id__in=[str(pk) for pk in by_pk],
+        )
     )
     for transition in rows.order_by("-created_at", "-pk"):
         entry = by_pk[int(transition.object_id)]
@@ -135,6 +139,8 @@ class Citable:
         self.date = timezone.localdate(transition.created_at)
         self.key = f"kidal-{entry._meta.model_name}-{entry.pk}-v{transition.pk}"
         self.site_title = SITE_TITLE
+        # An event's title is in its content language; a claim's is written here in English.
+        self.title_language = entry.language if isinstance(entry, Event) else "en"
         self.csl_json_url = cite_url(entry, transition, "json")
         self.bibtex_url = cite_url(entry, transition, "bib")
 
@@ -148,7 +154,7 @@ class Citable:
                 "URL": self.url,
                 "issued": {"date-parts": [[self.date.year, self.date.month, self.date.day]]},
                 "version": str(self.transition.pk),
-                "language": self.entry.language,
+                "language": self.title_language,
             }
         ]
 

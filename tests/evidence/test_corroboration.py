@@ -84,7 +84,7 @@ def test_a_partys_statement_is_not_independent(people):
     reprint = published_citation(people, republishes=communique)
     claim = claim_backed_by(people, communique, reprint, published_citation(people))
     assert (claim.independent_outlets, claim.party_outlets) == (1, 1)
-    assert claim.corroboration_display == ("1 independent outlet and 1 of a party to the conflict")
+    assert claim.corroboration_display == ("1 independent outlet, 1 from parties to the conflict")
 
 
 def test_a_disputing_citation_is_shown_and_not_counted(people):

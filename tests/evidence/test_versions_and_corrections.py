@@ -125,3 +125,16 @@ def test_a_claim_version_and_its_references(client, people):
 
 def test_bibtex_escapes_what_tex_would_read_as_commands():
     assert versions.bibtex_text("50% of {AFP} & co_1 #2 $") == (r"50\% of \{AFP\} \& co\_1 \#2 \$")
+
+
+def test_versions_corrections_and_backing_read_in_french(client, corrected_event):
+    page = client.get(corrected_event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content
+    page = page.decode()
+    assert "Citer cette page" in page and "Lien permanent" in page
+    assert "Rectificatifs, du plus récent au plus ancien" in page
+    assert "1 média indépendant" in page
+    approval = versions.approvals_of(corrected_event).last()
+    old = client.get(versions.version_url(corrected_event, approval), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Une version plus récente existe." in old.content.decode()
+    log = client.get(reverse("events:corrections"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "la version corrigée" in log
