@@ -122,10 +122,10 @@ def cite_url(entry, transition, extension):
     return reverse(f"events:{name}", args=[key, transition.pk, extension])
 
 
-def title_of(entry, fields=None):
-    """The title a citation gives the entry (``fields`` overrides with a version's content)."""
+def title_of(entry):
+    """The title a citation gives the entry."""
     if isinstance(entry, Event):
-        return (fields or {}).get("title") or entry.title
+        return entry.title
     return f"Claim by {entry.claimant} on “{entry.event.title}”"
 
 
