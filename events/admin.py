@@ -7,12 +7,14 @@ from .review_admin import ReviewableAdmin, StatusFilter
 
 @admin.register(Actor)
 class ActorAdmin(ReviewableAdmin):
-    list_display = ["name", "kind", "parent", "status_badge"]
-    list_filter = [StatusFilter, "kind"]
+    list_display = ["name", "kind", "side", "parent", "status_badge"]
+    list_filter = [StatusFilter, "kind", "side"]
     search_fields = ["name", "aliases", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
-    fieldsets = [(None, {"fields": ["name", "slug", "kind", "aliases", "parent", "description"]})]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "side", "aliases", "parent", "description"]})
+    ]
 
 
 @admin.register(Place)
@@ -29,7 +31,18 @@ class PlaceAdmin(ReviewableAdmin):
     search_fields = ["name", "alternative_names", "region"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "alternative_names", "region", "country"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "alternative_names",
+                    ("region", "admin2", "admin3"),
+                    "country",
+                ]
+            },
+        ),
         (
             _("Coordinates"),
             {"fields": [("latitude", "longitude"), "coordinate_precision"]},

@@ -1,10 +1,10 @@
 """CSV and JSON exports of the public record, written row by row (see export_files.py).
 
-The events export follows ACLED's column names (event_date, time_precision,
-event_type, actor1, admin1, location, latitude, longitude, geo_precision, source,
-fatalities…); fatalities is the lowest figure any public claim gives for people
-killed, and is left empty when no claim gives one. The claims export keeps one row
-per claim: who claimed what, with its citations.
+The events export follows ACLED's column names (event_date, time_precision, disorder_type,
+event_type, actor1, inter1, interaction, civilian_targeting, admin1–3, location, latitude,
+longitude, geo_precision, source, source_scale, fatalities…) for every column the record can
+derive; docs/exports.md documents each column and how it is derived. The claims export keeps
+one row per claim: who claimed what, with its citations, the parties and the corroboration.
 """
 
 import csv
@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 
 from . import dates
-from .models import Claim, ClaimCitation, Event, EventActor, Place
+from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place
 from .text import spreadsheet_safe
 
 CHUNK_SIZE = 200
@@ -28,6 +28,30 @@ ACLED_EVENT_TYPES = {
     Event.Type.CAMPAIGN: ("", ""),
     Event.Type.OTHER: ("", ""),
 }
+# ACLED's disorder type of each of its event types (ACLED codebook 2023).
+DISORDER_TYPES = {
+    "Battles": "Political violence",
+    "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence",
+    "Strategic developments": "Strategic developments",
+}
+# ACLED's interaction codes from an actor's kind: 1 state forces, 2 rebel groups, 3 political
+# militias, 4 identity militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other forces.
+INTERACTION_CODES = {
+    Actor.Kind.STATE_FORCE: 1,
+    Actor.Kind.GOVERNMENT: 1,
+    Actor.Kind.ARMED_GROUP: 2,
+    Actor.Kind.COALITION: 2,
+    Actor.Kind.PRIVATE_MILITARY_COMPANY: 8,
+    Actor.Kind.UN_MISSION: 8,
+    Actor.Kind.CIVILIAN_AUTHORITY: 7,
+    Actor.Kind.CIVILIANS: 7,
+    Actor.Kind.MEDIA: 7,
+    Actor.Kind.OTHER: 8,
+}
+# ACLED's source scale of an outlet, from its country compared with the event's.
+NEIGHBOURS = {"ML": {"DZ", "NE", "BF", "CI", "GN", "SN", "MR"}}
+SOURCE_SCALES = ["New media", "Other", "National", "Regional", "International"]
 TIME_PRECISION = {"day": 1, "night": 1, "approximate": 2, "month": 3}
 GEO_PRECISION = {
     Place.Precision.EXACT: 1,
@@ -45,21 +69,29 @@ EVENT_COLUMNS = [
     "event_date",
     "year",
     "time_precision",
+    "disorder_type",
     "event_type",
     "sub_event_type",
     "actor1",
     "assoc_actor_1",
+    "inter1",
     "actor2",
     "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
     "region",
     "country",
     "iso",
     "admin1",
+    "admin2",
+    "admin3",
     "location",
     "latitude",
     "longitude",
     "geo_precision",
     "source",
+    "source_scale",
     "notes",
     "fatalities",
     "timestamp",
@@ -84,15 +116,20 @@ CLAIM_COLUMNS = [
     "longitude",
     "claimant",
     "claimant_is_actor",
+    "claimant_side",
     "kind",
     "claim",
     "figure_low",
     "figure_high",
     "figure_unit",
     "assessment",
+    "independent_outlets",
+    "party_outlets",
+    "disputed_by_citation",
     "contradicts",
     "language",
     "sources",
+    "party_sources",
     "citations",
     "url",
 ]
@@ -103,7 +140,9 @@ def _absolute(site, path):
 
 
 def public_links():
-    return ClaimCitation.objects.public().select_related("citation__source", "reported_by__source")
+    return ClaimCitation.objects.public().select_related(
+        "citation__source__actor", "reported_by__source"
+    )
 
 
 def claim_prefetches():
@@ -126,21 +165,18 @@ def public_events(events=None):
     """The public events to export (all, or the given selection of public events)."""
     if events is None:
         events = Event.objects.public().order_by("start_date", "id")
-    return (
-        events.select_related("place")
-        .prefetch_related(
-            Prefetch(
-                "actor_roles",
-                queryset=EventActor.objects.public().select_related("actor").order_by("id"),
-            ),
-            Prefetch(
-                "claims",
-                queryset=Claim.objects.public()
-                .select_related("claimant_actor")
-                .prefetch_related(*claim_prefetches())
-                .order_by("id"),
-            ),
-        )
+    return events.select_related("place").prefetch_related(
+        Prefetch(
+            "actor_roles",
+            queryset=EventActor.objects.public().select_related("actor").order_by("id"),
+        ),
+        Prefetch(
+            "claims",
+            queryset=Claim.objects.public()
+            .select_related("claimant_actor")
+            .prefetch_related(*claim_prefetches())
+            .order_by("id"),
+        ),
     )
 
 
@@ -155,6 +191,8 @@ def _place_columns(place):
             "country": "",
             "iso": "",
             "admin1": "",
+            "admin2": "",
+            "admin3": "",
             "location": "",
             "latitude": "",
             "longitude": "",
@@ -166,6 +204,8 @@ def _place_columns(place):
         "country": country,
         "iso": iso,
         "admin1": place.region,
+        "admin2": place.admin2,
+        "admin3": place.admin3,
         "location": place.name,
         "latitude": "" if place.latitude is None else place.latitude,
         "longitude": "" if place.longitude is None else place.longitude,
@@ -173,13 +213,35 @@ def _place_columns(place):
     }
 
 
-def _outlets(claims):
-    names = []
+def _sources(claims):
+    sources = {}
     for claim in claims:
         for link in claim.citation_links.all():
-            if link.citation.source.name not in names:
-                names.append(link.citation.source.name)
-    return names
+            sources.setdefault(link.citation.source_id, link.citation.source)
+    return list(sources.values())
+
+
+def _outlets(claims):
+    return [source.name for source in _sources(claims)]
+
+
+def source_scale(sources, country):
+    """ACLED's source scale: National for outlets of the event's country, Regional for its
+    neighbours', International for others', New media for social media accounts, Other when
+    the country is unknown; several scales joined with "-" in ACLED's order."""
+    scales = set()
+    for source in sources:
+        if source.kind == source.Kind.SOCIAL_MEDIA:
+            scales.add("New media")
+        elif not source.country:
+            scales.add("Other")
+        elif source.country == country:
+            scales.add("National")
+        elif source.country in NEIGHBOURS.get(country, ()):
+            scales.add("Regional")
+        else:
+            scales.add("International")
+    return "-".join(scale for scale in SOURCE_SCALES if scale in scales)
 
 
 def fatalities(claims):
@@ -193,25 +255,54 @@ def fatalities(claims):
     return min(figures) if figures else ""
 
 
+def _names(actors):
+    return "; ".join(actor.name for actor in actors)
+
+
+def interaction(inter1, inter2):
+    """ACLED's interaction: the two codes, lower first; a code and 0 for an actor alone."""
+    if not inter1:
+        return ""
+    return int("".join(sorted(f"{inter1}{inter2}"))) if inter2 else inter1 * 10
+
+
 def _actors(event):
     first, second, other = [], [], []
     for role in event.actor_roles.all():
         if role.role in FIRST_ACTOR_ROLES:
-            first.append(role.actor.name)
+            first.append(role.actor)
         elif role.role in SECOND_ACTOR_ROLES:
-            second.append(role.actor.name)
+            second.append(role.actor)
         else:
-            other.append(role.actor.name)
+            other.append(role.actor)
     if not first and other:
         first.append(other.pop(0))
     if not second and other:
         second.append(other.pop(0))
+    inter1 = INTERACTION_CODES.get(first[0].kind, "") if first else ""
+    inter2 = INTERACTION_CODES.get(second[0].kind, "") if second else ""
     return {
-        "actor1": first[0] if first else "",
-        "assoc_actor_1": "; ".join(first[1:] + other),
-        "actor2": second[0] if second else "",
-        "assoc_actor_2": "; ".join(second[1:]),
+        "actor1": first[0].name if first else "",
+        "assoc_actor_1": _names(first[1:] + other),
+        "inter1": inter1,
+        "actor2": second[0].name if second else "",
+        "assoc_actor_2": _names(second[1:]),
+        "inter2": inter2,
+        "interaction": interaction(inter1, inter2),
     }
+
+
+def civilian_targeting(event, disorder_type):
+    """ACLED's "Civilian targeting": violence against civilians, or political violence whose
+    target or victim is civilians."""
+    if event.event_type == Event.Type.VIOLENCE_AGAINST_CIVILIANS:
+        return "Civilian targeting"
+    if disorder_type == "Political violence" and any(
+        role.role in SECOND_ACTOR_ROLES and role.actor.kind == Actor.Kind.CIVILIANS
+        for role in event.actor_roles.all()
+    ):
+        return "Civilian targeting"
+    return ""
 
 
 def citation_record(link, site):
@@ -220,6 +311,8 @@ def citation_record(link, site):
         "number": getattr(link, "number", None),
         "source": citation.source.name,
         "source_is_party": citation.source.is_party,
+        "source_side": citation.source.party_side,
+        "republishes": citation.republishes_id,
         "title": citation.title,
         "author": citation.author,
         "published_on": citation.published_on,
@@ -269,17 +362,22 @@ def _citation_text(link):
 def event_row(event, site):
     claims = list(event.claims.all())
     acled_type, sub_type = ACLED_EVENT_TYPES.get(event.event_type, ("", ""))
+    disorder_type = DISORDER_TYPES.get(acled_type, "")
     stamp = event.corrected_at or event.first_published_at
+    sources = _sources(claims)
     return {
         "event_id_cnty": event_code(event),
         "event_date": event.start_date.isoformat(),
         "year": event.start_date.year,
         "time_precision": TIME_PRECISION.get(event.date_precision, 3),
+        "disorder_type": disorder_type,
         "event_type": acled_type,
         "sub_event_type": sub_type,
         **_actors(event),
+        "civilian_targeting": civilian_targeting(event, disorder_type),
         **_place_columns(event.place),
-        "source": "; ".join(_outlets(claims)),
+        "source": "; ".join(source.name for source in sources),
+        "source_scale": source_scale(sources, event.place.country if event.place else "ML"),
         "notes": event.summary,
         "fatalities": fatalities(claims),
         "timestamp": int(stamp.timestamp()) if stamp else "",
@@ -309,15 +407,20 @@ def claim_row(claim, site, event=None):
         "longitude": place["longitude"],
         "claimant": claim.claimant,
         "claimant_is_actor": bool(claim.claimant_actor_id),
+        "claimant_side": claim.claimant_side,
         "kind": claim.kind,
         "claim": claim.text,
         "figure_low": "" if claim.figure_low is None else claim.figure_low,
         "figure_high": "" if claim.figure_high is None else claim.figure_high,
         "figure_unit": claim.figure_unit,
         "assessment": claim.assessment,
+        "independent_outlets": claim.independent_outlets,
+        "party_outlets": claim.party_outlets,
+        "disputed_by_citation": claim.disputed_by_citation,
         "contradicts": " ".join(str(other.pk) for other in claim.contradicts.all()),
         "language": claim.language,
         "sources": "; ".join(_outlets([claim])),
+        "party_sources": "; ".join(source.name for source in _sources([claim]) if source.is_party),
         "citations": " | ".join(_citation_text(link) for link in links),
         "url": _absolute(site, claim.get_absolute_url()),
     }
@@ -346,6 +449,11 @@ NUMBER_COLUMNS = frozenset(
         "claim_count",
         "figure_low",
         "figure_high",
+        "inter1",
+        "inter2",
+        "interaction",
+        "independent_outlets",
+        "party_outlets",
     }
 )
 

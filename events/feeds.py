@@ -1,4 +1,4 @@
-"""An Atom feed of newly published events and claims."""
+"""An Atom feed of newly published events and claims, and of corrections to them."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
@@ -6,7 +6,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from .models import Claim, Event
+from . import versions
+from .models import Claim, Event, Transition
 from .text import xml_safe
 
 FEED_SIZE = 30
@@ -38,7 +39,10 @@ class LatestEntriesFeed(Feed):
     feed_type = XMLSafeAtom1Feed
     title = _("Kidal offensive record: newly published")
     link = reverse_lazy("events:home")
-    subtitle = _("Events and claims newly published in the record of the 2023 Kidal offensive.")
+    subtitle = _(
+        "Events and claims newly published in the record of the 2023 Kidal offensive, and "
+        "corrections to them."
+    )
 
     def items(self):
         events = list(
@@ -51,11 +55,14 @@ class LatestEntriesFeed(Feed):
             .select_related("event", "claimant_actor")
             .order_by("-first_published_at")[:FEED_SIZE]
         )
-        entries = events + claims
-        entries.sort(key=lambda entry: entry.first_published_at, reverse=True)
+        corrections = versions.attach_entries(versions.public_corrections()[:FEED_SIZE])
+        entries = events + claims + corrections
+        entries.sort(key=self.item_pubdate, reverse=True)
         return entries[:FEED_SIZE]
 
     def item_title(self, item):
+        if isinstance(item, Transition):
+            return _("Correction: %(entry)s") % {"entry": self.item_title(item.entry)}
         if isinstance(item, Event):
             return item.title
         return _("Claim on “%(event)s”: %(claimant)s") % {
@@ -63,19 +70,32 @@ class LatestEntriesFeed(Feed):
             "claimant": item.claimant,
         }
 
+    def item_link(self, item):
+        if isinstance(item, Transition):
+            return item.version_url
+        return item.get_absolute_url()
+
     def item_description(self, item):
+        if isinstance(item, Transition):
+            return item.correction_note
         text = item.summary if isinstance(item, Event) else item.text
         if item.correction_note:
             text += "\n\n" + _("Correction: %(note)s") % {"note": item.correction_note}
         return text
 
     def item_pubdate(self, item):
+        if isinstance(item, Transition):
+            return item.created_at
         return item.first_published_at
 
     def item_updateddate(self, item):
+        if isinstance(item, Transition):
+            return item.created_at
         return item.corrected_at or item.first_published_at
 
     def item_guid(self, item):
+        if isinstance(item, Transition):
+            return f"correction-{item.pk}"
         return f"{item._meta.model_name}-{item.pk}"
 
     item_guid_is_permalink = False

@@ -6,9 +6,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .models import Actor, Claim, Event, EventActor, Place
+from .models import CORROBORATION_LEVELS, Actor, Claim, Event, EventActor, Place
 
 CHOICES_SHOWN = 40
+CORROBORATION_CHOICES = [(key, label) for key, (label, _condition) in CORROBORATION_LEVELS.items()]
 
 
 def public_places(request):
@@ -109,6 +110,12 @@ class EventFilter(django_filters.FilterSet):
         method="filter_claims",
         empty_label=_("Any assessment"),
     )
+    corroboration = django_filters.ChoiceFilter(
+        label=_("Claim backing"),
+        choices=CORROBORATION_CHOICES,
+        method="filter_claims",
+        empty_label=_("Any backing"),
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("start_date", "date"), ("title", "title")),
@@ -124,7 +131,17 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         form = EventFilterForm
-        fields = ["q", "start", "end", "place", "actor", "event_type", "claim_kind", "assessment"]
+        fields = [
+            "q",
+            "start",
+            "end",
+            "place",
+            "actor",
+            "event_type",
+            "claim_kind",
+            "assessment",
+            "corroboration",
+        ]
 
     def filter_text(self, queryset, name, value):
         return search.matching(queryset, "event", value)
@@ -145,7 +162,7 @@ class EventFilter(django_filters.FilterSet):
         )
 
     def filter_claims(self, queryset, name, value):
-        # Claim kind and assessment apply to the same claim: see filter_queryset.
+        # Claim kind, assessment and backing apply to the same claim: see filter_queryset.
         return queryset
 
     def filter_queryset(self, queryset):
@@ -155,10 +172,12 @@ class EventFilter(django_filters.FilterSet):
             for key, field in (("claim_kind", "kind"), ("assessment", "assessment"))
             if self.form.cleaned_data.get(key)
         }
-        if wanted:
-            queryset = queryset.filter(
-                Exists(Claim.objects.public().filter(event=OuterRef("pk"), **wanted))
-            )
+        level = self.form.cleaned_data.get("corroboration")
+        if wanted or level:
+            claims = Claim.objects.public().filter(event=OuterRef("pk"), **wanted)
+            if level:
+                claims = claims.with_corroboration(level)
+            queryset = queryset.filter(Exists(claims))
         return queryset
 
 
@@ -182,8 +201,17 @@ class ClaimFilter(django_filters.FilterSet):
         queryset=public_actors,
         empty_label=_("Any claimant"),
     )
+    corroboration = django_filters.ChoiceFilter(
+        label=_("Backing"),
+        choices=CORROBORATION_CHOICES,
+        method="filter_corroboration",
+        empty_label=_("Any backing"),
+    )
 
     class Meta:
         model = Claim
         form = ClaimFilterForm
-        fields = ["kind", "assessment", "claimant"]
+        fields = ["kind", "assessment", "claimant", "corroboration"]
+
+    def filter_corroboration(self, queryset, name, value):
+        return queryset.with_corroboration(value)

@@ -9,6 +9,7 @@ from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 CONTENT_LANGUAGES = [
     ("en", _("English")),
@@ -57,6 +58,18 @@ def count_of(queryset, field):
         .values("total")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class Side(models.TextChoices):
+    """Which side of the conflict a party stands on; an empty side means not a party.
+
+    Allies count with the side they fight for (Wagner with the Malian state, the movements
+    of the CSP-PSD with it); jihadist groups are a side of their own."""
+
+    MALIAN_STATE = "malian_state", _("Malian state and its allies")
+    CSP_PSD = "csp_psd", _("CSP-PSD and allied movements")
+    JIHADIST = "jihadist", _("Jihadist groups")
+    OTHER = "other", _("Another party")
 
 
 class ReviewableQuerySet(models.QuerySet):
@@ -238,6 +251,13 @@ class Actor(Reviewable):
         related_name="members",
         help_text=_("The coalition or organisation this actor belongs to."),
     )
+    side = models.CharField(
+        _("party to the conflict"),
+        max_length=20,
+        choices=Side.choices,
+        blank=True,
+        help_text=_("The side this actor fights on; leave empty if it is not a party."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     objects = ActorQuerySet.as_manager()
@@ -263,6 +283,10 @@ class Actor(Reviewable):
     @property
     def alias_list(self):
         return split_lines(self.aliases)
+
+    @property
+    def is_party(self):
+        return bool(self.side)
 
     def clean(self):
         for ancestor in ancestors(self):
@@ -294,6 +318,18 @@ class Place(Reviewable):
     )
     region = models.CharField(
         _("region"), max_length=100, blank=True, help_text=_("Administrative region of Mali.")
+    )
+    admin2 = models.CharField(
+        _("district (cercle)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Second administrative level (cercle in Mali): ACLED's admin2."),
+    )
+    admin3 = models.CharField(
+        _("municipality (commune)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Third administrative level (commune in Mali): ACLED's admin3."),
     )
     country = models.CharField(_("country"), max_length=2, default="ML")
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
@@ -517,6 +553,32 @@ class EventActor(models.Model):
         return f"{self.actor} ({self.get_role_display()})"
 
 
+def _backing_links():
+    """Citation links of the outer claim to live citations of published sources: what can
+    back a public claim. A document that republishes another (a wire story) counts as its
+    original's outlet, so the same story reprinted by many outlets counts once."""
+    return ClaimCitation.objects.filter(
+        claim=OuterRef("pk"), citation__is_live=True, citation__source__is_live=True
+    ).alias(
+        outlet=Coalesce("citation__republishes__source", "citation__source"),
+        outlet_is_party=Coalesce(
+            "citation__republishes__source__is_party", "citation__source__is_party"
+        ),
+    )
+
+
+def _outlets_backing(party):
+    counted = (
+        _backing_links()
+        .filter(stance=ClaimCitation.Stance.SUPPORTS, outlet_is_party=party)
+        .order_by()
+        .values("claim")
+        .annotate(total=Count("outlet", distinct=True))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 class ClaimQuerySet(ReviewableQuerySet):
     def meets_publication_rule(self):
         """Live claims of live events, by a published claimant, backed by at least one live
@@ -534,6 +596,39 @@ class ClaimQuerySet(ReviewableQuerySet):
                 )
             )
         )
+
+    def with_computed_corroboration(self):
+        """The corroboration rule, computed from the citations; ``Claim.CORROBORATION`` names
+        the stored fields (kept up to date by events/publication.py) each one fills."""
+        return self.annotate(
+            computed_independent_outlets=_outlets_backing(party=False),
+            computed_party_outlets=_outlets_backing(party=True),
+            computed_disputed_by_citation=Exists(
+                _backing_links().filter(stance=ClaimCitation.Stance.DISPUTES)
+            ),
+        )
+
+    def with_corroboration(self, level):
+        """The claims at one of ``CORROBORATION_LEVELS`` (a key), from the stored fields."""
+        return self.filter(CORROBORATION_LEVELS[level][1])
+
+
+# What readers can ask of a claim's backing: key: (label, condition on the stored fields).
+CORROBORATION_LEVELS = {
+    "independent": (
+        _("Corroborated by 2 or more independent outlets"),
+        Q(independent_outlets__gte=2),
+    ),
+    "single": (
+        _("Backed by a single outlet"),
+        Q(independent_outlets=1, party_outlets=0) | Q(independent_outlets=0, party_outlets=1),
+    ),
+    "parties": (
+        _("Backed only by parties to the conflict"),
+        Q(independent_outlets=0, party_outlets__gt=0),
+    ),
+    "disputed": (_("Disputed by a cited document"), Q(disputed_by_citation=True)),
+}
 
 
 class Claim(Reviewable):
@@ -622,6 +717,30 @@ class Claim(Reviewable):
     language = models.CharField(
         _("content language"), max_length=5, choices=CONTENT_LANGUAGES, default="en"
     )
+    # Corroboration, derived from the citations when a review step publishes or withdraws
+    # (events/publication.py): stored so that lists filter on it at any size.
+    independent_outlets = models.PositiveIntegerField(
+        _("independent outlets"),
+        default=0,
+        editable=False,
+        help_text=_("Outlets that are not parties to the conflict and back the claim."),
+    )
+    party_outlets = models.PositiveIntegerField(
+        _("outlets of parties"),
+        default=0,
+        editable=False,
+        help_text=_("Outlets speaking for a party to the conflict that back the claim."),
+    )
+    disputed_by_citation = models.BooleanField(
+        _("disputed by a citation"), default=False, editable=False
+    )
+
+    # Stored field: the annotation of ``with_computed_corroboration`` that fills it.
+    CORROBORATION = {
+        "independent_outlets": "computed_independent_outlets",
+        "party_outlets": "computed_party_outlets",
+        "disputed_by_citation": "computed_disputed_by_citation",
+    }
 
     objects = ClaimQuerySet.as_manager()
 
@@ -677,6 +796,12 @@ class Claim(Reviewable):
                 condition=Q(is_public=True),
                 name="events_claim_public_assessment",
             ),
+            # The corroboration filter of the claim list.
+            models.Index(
+                fields=["independent_outlets"],
+                condition=Q(is_public=True),
+                name="events_claim_public_outlets",
+            ),
             # The review queue: entries in a state, those waiting longest first.
             models.Index(fields=["status", "last_edited_at", "id"], name="events_claim_queue"),
         ]
@@ -703,6 +828,37 @@ class Claim(Reviewable):
         else:
             figure = f"{self.figure_low}–{self.figure_high}"
         return f"{figure} {self.figure_unit}"
+
+    @property
+    def corroboration_display(self):
+        """The corroboration in plain words: "3 independent outlets", "1 outlet, a party to
+        the conflict"."""
+        independent, party = self.independent_outlets, self.party_outlets
+        if independent and party:
+            text = ngettext(
+                "%(independent)s independent outlet, %(party)s from parties to the conflict",
+                "%(independent)s independent outlets, %(party)s from parties to the conflict",
+                independent,
+            ) % {"independent": independent, "party": party}
+        elif independent:
+            text = ngettext(
+                "%(count)s independent outlet", "%(count)s independent outlets", independent
+            ) % {"count": independent}
+        elif party:
+            text = ngettext(
+                "%(count)s outlet, a party to the conflict",
+                "%(count)s outlets, all parties to the conflict",
+                party,
+            ) % {"count": party}
+        else:
+            text = _("no supporting outlet")
+        if self.disputed_by_citation:
+            text = _("%(corroboration)s; disputed by a cited document") % {"corroboration": text}
+        return text
+
+    @property
+    def claimant_side(self):
+        return self.claimant_actor.side if self.claimant_actor_id else ""
 
     def clean(self):
         errors = {}
@@ -867,6 +1023,12 @@ class Transition(models.Model):
             "every edit stays recoverable, including replaced and discarded pending changes."
         ),
     )
+    correction_note = models.CharField(
+        _("correction note"),
+        max_length=300,
+        blank=True,
+        help_text=_("What this approval corrected in the published entry, as the public sees it."),
+    )
     content_token = models.CharField(
         _("content token"),
         max_length=64,
@@ -888,6 +1050,12 @@ class Transition(models.Model):
             models.Index(fields=["content_type", "object_id"], name="events_transition_object"),
             # The audit log's order: many steps share a time when a batch is reviewed.
             models.Index(fields=["-created_at", "-id"], name="events_transition_recent"),
+            # The public corrections log.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(action="approve") & ~Q(correction_note=""),
+                name="events_transition_corrections",
+            ),
         ]
 
     def __str__(self):

@@ -6,6 +6,9 @@ when content changes instead: each review step calls ``refresh_around`` inside i
 transaction, for every row whose public state the step can change (the entry, and the rows
 the rule links it to, before and after the step). ``public()`` then reads one indexed column.
 ``inconsistencies`` compares the stored state with the rule, for the check command and tests.
+
+Each claim's corroboration (``Claim.CORROBORATION``) is derived from the same rows and stored
+by the same steps: the claims a step can make public or not are those whose backing it changes.
 """
 
 from django.apps import apps
@@ -43,9 +46,14 @@ def neighbourhood(entry):
         rows["claims"] |= _ids(Claim.objects.filter(event=entry))
     elif kind == "citations":
         rows["claims"] |= _ids(Claim.objects.filter(citation_links__citation=entry))
+        # Corroboration counts a republication as its original's outlet.
+        rows["claims"] |= _ids(Claim.objects.filter(citation_links__citation__republishes=entry))
     elif kind == "sources":
         rows["citations"] |= _ids(Citation.objects.filter(source=entry))
         rows["claims"] |= _ids(Claim.objects.filter(citation_links__citation__source=entry))
+        rows["claims"] |= _ids(
+            Claim.objects.filter(citation_links__citation__republishes__source=entry)
+        )
     elif kind == "actors":
         rows["claims"] |= _ids(Claim.objects.filter(claimant_actor=entry))
     elif kind == "places":
@@ -83,14 +91,51 @@ def refresh(rows):
             )
             chunk.filter(is_public=False).filter(meets).update(is_public=True)
             chunk.filter(is_public=True).exclude(meets).update(is_public=False)
+    refresh_corroboration(rows.get("claims", ()))
 
 
-def refresh_all():
-    """Re-evaluate every row: for migrations and the repair command."""
+def _corroboration_changes(claims):
+    """{stored values: [claim pk, …]} for the claims whose stored corroboration differs from
+    the rule's answer."""
+    Claim = apps.get_model("events", "Claim")
+    stored, computed = list(Claim.CORROBORATION), list(Claim.CORROBORATION.values())
+    changes = {}
+    for row in claims.with_computed_corroboration().values("pk", *stored, *computed):
+        wanted = tuple(row[name] for name in computed)
+        if wanted != tuple(row[name] for name in stored):
+            changes.setdefault(wanted, []).append(row["pk"])
+    return changes
+
+
+def refresh_corroboration(claim_ids=None):
+    """Store each claim's corroboration (all claims when ``claim_ids`` is None); only changed
+    rows are written, one UPDATE per distinct answer."""
+    Claim = apps.get_model("events", "Claim")
+    if claim_ids is None:
+        chunks = [Claim.objects.all()]
+    else:
+        ids = sorted(claim_ids)
+        chunks = [
+            Claim.objects.filter(pk__in=ids[start : start + CHUNK])
+            for start in range(0, len(ids), CHUNK)
+        ]
+    for claims in chunks:
+        for values, pks in _corroboration_changes(claims).items():
+            for start in range(0, len(pks), CHUNK):
+                Claim.objects.filter(pk__in=pks[start : start + CHUNK]).update(
+                    **dict(zip(Claim.CORROBORATION, values, strict=True))
+                )
+
+
+def refresh_all(corroboration=True):
+    """Re-evaluate every row: for migrations and the repair command. Migrations older than
+    the corroboration columns pass ``corroboration=False``."""
     for model in _models().values():
         meets = Exists(model._default_manager.meets_publication_rule().filter(pk=OuterRef("pk")))
         model._default_manager.filter(is_public=False).filter(meets).update(is_public=True)
         model._default_manager.filter(is_public=True).exclude(meets).update(is_public=False)
+    if corroboration:
+        refresh_corroboration()
 
 
 def inconsistencies():
@@ -103,4 +148,9 @@ def inconsistencies():
         wrong |= _ids(manager.filter(is_public=False, pk__in=rule.values("pk")))
         if wrong:
             found[model._meta.label] = sorted(wrong)
+    # A claim's corroboration is stored by the steps that can make it public or change its
+    # backing; what an unpublished claim holds is refreshed when it is approved.
+    stale = _corroboration_changes(apps.get_model("events", "Claim").objects.public())
+    if stale:
+        found["corroboration of events.Claim"] = sorted(pk for pks in stale.values() for pk in pks)
     return found

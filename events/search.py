@@ -132,5 +132,7 @@ def search(query):
         claims=matching(Claim.objects.public(), "claim", query).select_related(
             "event", "claimant_actor"
         ),
-        citations=matching(Citation.objects.public(), "citation", query).select_related("source"),
+        citations=matching(Citation.objects.public(), "citation", query).select_related(
+            "source__actor"
+        ),
     )

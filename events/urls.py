@@ -18,6 +18,17 @@ urlpatterns = [
         name="event_detail",
     ),
     path(
+        "events/<slug:slug>/v/<int:version>/",
+        cache_public_page(views.EventVersionView.as_view()),
+        name="event_version",
+    ),
+    path(
+        "events/<slug:slug>/v/<int:version>/cite.<str:extension>",
+        cache_public_page(views.version_citation),
+        {"kind": "events"},
+        name="event_citation",
+    ),
+    path(
         "events/selection.<str:extension>",
         views.filtered_export,
         {"kind": "events"},
@@ -32,6 +43,22 @@ urlpatterns = [
     ),
     path(
         "claims/<int:pk>/", cache_public_page(views.ClaimDetailView.as_view()), name="claim_detail"
+    ),
+    path(
+        "claims/<int:pk>/v/<int:version>/",
+        cache_public_page(views.ClaimVersionView.as_view()),
+        name="claim_version",
+    ),
+    path(
+        "claims/<int:pk>/v/<int:version>/cite.<str:extension>",
+        cache_public_page(views.version_citation),
+        {"kind": "claims"},
+        name="claim_citation",
+    ),
+    path(
+        "corrections/",
+        cache_public_page(views.CorrectionsView.as_view()),
+        name="corrections",
     ),
     path("actors/", cache_public_page(views.ActorListView.as_view()), name="actor_list"),
     path(

@@ -19,6 +19,10 @@ WORKFLOW_FIELDS = [
     "last_reviewed_by",
     "correction_note",
     "corrected_at",
+    # Derived from the citations by each publication step (events/publication.py).
+    "independent_outlets",
+    "party_outlets",
+    "disputed_by_citation",
 ]
 
 Actor = apps.get_model("events", "Actor")

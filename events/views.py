@@ -4,6 +4,7 @@ Staff with the change permission may preview an entry the public cannot see, or 
 pending change of a live one (``?preview=1``); previews are marked and never cached.
 """
 
+import json
 from datetime import timedelta
 
 from django import forms
@@ -29,6 +30,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
@@ -40,7 +42,7 @@ from django_filters.views import FilterView
 
 from sources.models import Citation, Source
 
-from . import drafts, export_files, timeline
+from . import drafts, export_files, timeline, versions
 from . import search as search_module
 from .exports import EXPORTS
 from .filters import ClaimFilter, EventFilter
@@ -57,7 +59,7 @@ DETAIL_LIST_SIZE = 50
 def public_citation_links():
     return (
         ClaimCitation.objects.public()
-        .select_related("citation__source", "reported_by__source")
+        .select_related("citation__source__actor", "reported_by__source")
         .order_by("id")
     )
 
@@ -65,9 +67,9 @@ def public_citation_links():
 def claim_prefetches(preview=False):
     claims = Claim.objects.all() if preview else Claim.objects.public()
     links = (
-        ClaimCitation.objects.select_related("citation__source", "reported_by__source").order_by(
-            "id"
-        )
+        ClaimCitation.objects.select_related(
+            "citation__source__actor", "reported_by__source"
+        ).order_by("id")
         if preview
         else public_citation_links()
     )
@@ -379,7 +381,21 @@ class EventDetailView(PreviewMixin, DetailView):
             references=number_citations(claims),
             parent=self.object.parent if self.object.parent_is_public else None,
         )
+        if not self.preview:
+            context.update(published_version_context(self.object))
+            claim_corrections = versions.corrections_of(claims)
+            for claim in claims:
+                claim.corrections = claim_corrections.get(claim.pk, [])
         return context
+
+
+def published_version_context(entry):
+    """The entry's corrections and what citing its current version takes."""
+    latest, corrections = versions.published_history(entry)
+    return {
+        "corrections": corrections,
+        "citable": versions.Citable(entry, latest) if latest else None,
+    }
 
 
 # Claims --------------------------------------------------------------------------------
@@ -431,6 +447,137 @@ class ClaimDetailView(PreviewMixin, DetailView):
         context["event_is_public"] = (
             self.preview is False or Event.objects.public().filter(pk=self.object.event_id).exists()
         )
+        if not self.preview:
+            context.update(published_version_context(self.object))
+            self.object.corrections = context["corrections"]
+        return context
+
+
+# Published versions and corrections ----------------------------------------------------
+
+
+def published_version(entries, version, **lookup):
+    """A public entry and one of its published versions (an approval), or 404."""
+    entry = get_object_or_404(entries, **lookup)
+    return entry, get_object_or_404(versions.approvals_of(entry), pk=version)
+
+
+class VersionView(TemplateView):
+    """One published version of a public entry, as it was approved, from the approval's
+    logged content. What it names (a place, actors, citations) is shown only if public now."""
+
+    def version_context(self, entry, approval):
+        latest, corrections = versions.published_history(entry)
+        return {
+            "entry": entry,
+            "approval": approval,
+            "is_latest": latest.pk == approval.pk,
+            "corrections": corrections,
+        }
+
+
+class EventVersionView(VersionView):
+    template_name = "events/event_version.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event, approval = published_version(
+            Event.objects.public(), kwargs["version"], slug=kwargs["slug"]
+        )
+        version = drafts.apply_fields(Event(pk=event.pk), approval.snapshot)
+        roles = approval.snapshot["inlines"].get("actor_roles", [])
+        actors = Actor.objects.public().in_bulk([role["actor"] for role in roles])
+        context.update(
+            self.version_context(event, approval),
+            version=version,
+            place=Place.objects.public().filter(pk=version.place_id).first(),
+            roles=[
+                {
+                    "actor": actors[role["actor"]],
+                    "role": dict(EventActor.Role.choices).get(role["role"], ""),
+                }
+                for role in roles
+                if role["actor"] in actors
+            ],
+            citable=versions.Citable(event, approval, title=version.title),
+        )
+        return context
+
+
+class ClaimVersionView(VersionView):
+    template_name = "events/claim_version.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        claim, approval = published_version(
+            Claim.objects.public().select_related("event", "claimant_actor"),
+            kwargs["version"],
+            pk=kwargs["pk"],
+        )
+        version = drafts.apply_fields(Claim(pk=claim.pk), approval.snapshot)
+        rows = approval.snapshot["inlines"].get("citation_links", [])
+        citations = (
+            Citation.objects.public()
+            .select_related("source__actor")
+            .in_bulk([row["citation"] for row in rows])
+        )
+        context.update(
+            self.version_context(claim, approval),
+            version=version,
+            claimant=(
+                Actor.objects.public().filter(pk=version.claimant_actor_id).first()
+                if version.claimant_actor_id
+                else None
+            ),
+            event_is_public=True,
+            links=[
+                {**row, "citation": citations[row["citation"]]}
+                for row in rows
+                if row["citation"] in citations
+            ],
+            citable=versions.Citable(claim, approval),
+        )
+        return context
+
+
+CITATION_FORMATS = {
+    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "csl_json"),
+    "bib": ("application/x-bibtex; charset=utf-8", "bibtex"),
+}
+
+
+def version_citation(request, kind, version, extension, **lookup):
+    """A published version's reference for a reference manager: CSL-JSON or BibTeX."""
+    if extension not in CITATION_FORMATS:
+        raise Http404
+    if kind == "events":
+        entry, approval = published_version(Event.objects.public(), version, **lookup)
+        citable = versions.Citable(entry, approval, title=approval.snapshot["fields"]["title"])
+    else:
+        entries = Claim.objects.public().select_related("event", "claimant_actor")
+        entry, approval = published_version(entries, version, **lookup)
+        citable = versions.Citable(entry, approval)
+    content_type, writer = CITATION_FORMATS[extension]
+    body = getattr(citable, writer)()
+    if extension == "json":
+        body = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{citable.key}.{extension}"'
+    return response
+
+
+class CorrectionsView(ListView):
+    """Every correction of a public event or claim, newest first."""
+
+    template_name = "events/corrections.html"
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_queryset(self):
+        return versions.public_corrections()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["corrections"] = versions.attach_entries(context["object_list"])
         return context
 
 

@@ -185,9 +185,10 @@ def _edit_conflict(entry):
 # The log
 
 
-def _log(entry, action, from_status, by, comment, snapshot=None):
+def _log(entry, action, from_status, by, comment, snapshot=None, correction_note=""):
     live = drafts.snapshot_of(entry)
     return Transition.objects.create(
+        correction_note=correction_note,
         content_type=ContentType.objects.get_for_model(entry),
         object_id=str(entry.pk),
         object_repr=str(entry)[:250],
@@ -235,7 +236,8 @@ def _perform(action, obj, by, comment, change_state, seen=None):
         before = publication.neighbourhood(entry) if publishing else None
         with reversion.create_revision(atomic=False):
             try:
-                change_state(entry)
+                # A step may return more to log with it (an approval's correction note).
+                logged = change_state(entry) or {}
             except ValidationError as error:
                 raise TransitionError(" ".join(error.messages)) from error
             entry.status = action.target
@@ -243,7 +245,7 @@ def _perform(action, obj, by, comment, change_state, seen=None):
             if publishing:
                 publication.refresh(publication.merge(before, publication.neighbourhood(entry)))
                 export_files.refresh_after_commit()
-            transition = _log(entry, action.name, from_status, by, comment)
+            transition = _log(entry, action.name, from_status, by, comment, **logged)
             # The version and its review step share one moment, so history shows the new state.
             _revision(
                 by,
@@ -302,16 +304,20 @@ def approve(obj, *, by, comment="", correction_note="", seen=None):
 
     def publish(entry):
         now = timezone.now()
+        logged = {}
         if entry.pending_change is not None:
             drafts.apply_snapshot(entry, entry.pending_change)
             entry.pending_change = None
             if correction_note.strip():
                 entry.correction_note = correction_note.strip()
                 entry.corrected_at = now
+                # The log keeps every correction; the row shows the latest.
+                logged["correction_note"] = entry.correction_note
         entry.is_live = True
         entry.first_published_at = entry.first_published_at or now
         entry.last_reviewed_at = now
         entry.last_reviewed_by = by
+        return logged
 
     return _perform(APPROVE, obj, by, comment, publish, seen)
 

@@ -23,7 +23,7 @@ class SourceAdmin(ReviewableAdmin):
     autocomplete_fields = ["actor"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "language", "website", "aliases"]}),
-        (_("Party to the conflict"), {"fields": ["is_party", "actor"]}),
+        (_("Party to the conflict"), {"fields": ["is_party", "actor", "side"]}),
         (None, {"fields": ["description"]}),
     ]
 
@@ -34,13 +34,14 @@ class CitationAdmin(ReviewableAdmin):
     # No filter by source: its list would name every source; the search finds them by name.
     list_filter = [StatusFilter, "kind", "language", "source__is_party"]
     search_fields = ["title", "author", "url", "source__name"]
-    autocomplete_fields = ["source"]
+    autocomplete_fields = ["source", "republishes"]
     date_hierarchy = "published_on"
     list_select_related = ["source"]
     fieldsets = [
         (None, {"fields": ["source", "kind", "title", "author", "language"]}),
         (_("Dates"), {"fields": [("published_on", "published_precision"), "accessed_on"]}),
         (_("Where to find it"), {"fields": ["url", ("archive_url", "archived_on")]}),
+        (_("Republication"), {"fields": ["republishes"]}),
     ]
 
     # Keeps django-reversion's "Recover deleted citations" link and adds "Import references".

@@ -6,7 +6,14 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from events.models import CONTENT_LANGUAGES, Claim, Reviewable, ReviewableQuerySet, split_lines
+from events.models import (
+    CONTENT_LANGUAGES,
+    Claim,
+    Reviewable,
+    ReviewableQuerySet,
+    Side,
+    split_lines,
+)
 
 
 class SourceQuerySet(ReviewableQuerySet):
@@ -47,6 +54,16 @@ class Source(Reviewable):
         default=False,
         help_text=_("The source speaks for a belligerent (an army communiqué, a rebel statement)."),
     )
+    side = models.CharField(
+        _("side"),
+        max_length=20,
+        choices=Side.choices,
+        blank=True,
+        help_text=_(
+            "Which side the party stands on; a source that speaks for an actor takes the "
+            "actor's side, so leave it empty then."
+        ),
+    )
     actor = models.ForeignKey(
         "events.Actor",
         verbose_name=_("speaks for"),
@@ -81,11 +98,27 @@ class Source(Reviewable):
     def alias_list(self):
         return split_lines(self.aliases)
 
+    @property
+    def party_side(self):
+        """The side the source speaks for: its actor's when it speaks for one that is a party,
+        else its own; empty when it is not a party. The one rule pages and exports read.
+        Only a published actor lends its side: a draft's row holds unreviewed content."""
+        if not self.is_party:
+            return ""
+        if self.actor_id and self.actor.is_live and self.actor.side:
+            return self.actor.side
+        return self.side
+
+    def get_party_side_display(self):
+        return Side(self.party_side).label if self.party_side else ""
+
     def clean(self):
         if self.actor_id and not self.is_party:
             raise ValidationError(
                 {"is_party": _("A source that speaks for an actor is a party to the conflict.")}
             )
+        if self.side and not self.is_party:
+            raise ValidationError({"side": _("Only a party to the conflict has a side.")})
 
 
 class CitationQuerySet(ReviewableQuerySet):
@@ -139,6 +172,18 @@ class Citation(Reviewable):
     )
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=CONTENT_LANGUAGES, blank=True)
+    republishes = models.ForeignKey(
+        "self",
+        verbose_name=_("republishes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="republications",
+        help_text=_(
+            "The wire story or document this one reprints (an AFP dispatch run by a "
+            "newspaper): corroboration counts the original's outlet, once."
+        ),
+    )
     archive_url = models.URLField(_("archive URL"), max_length=500, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
 
@@ -161,6 +206,9 @@ class Citation(Reviewable):
             models.UniqueConstraint(
                 fields=["source", "title", "published_on"],
                 name="sources_citation_unique_document",
+            ),
+            models.CheckConstraint(
+                condition=~Q(republishes=F("pk")), name="sources_citation_not_own_original"
             ),
             models.CheckConstraint(
                 condition=Q(accessed_on__isnull=True)
@@ -190,4 +238,15 @@ class Citation(Reviewable):
         if self.accessed_on and self.published_on and self.accessed_on < self.published_on:
             raise ValidationError(
                 {"accessed_on": _("A document cannot be accessed before it was published.")}
+            )
+        if self.republishes_id is not None and (
+            self.republishes_id == self.pk or self.republishes.republishes_id is not None
+        ):
+            raise ValidationError(
+                {
+                    "republishes": _(
+                        "Point to the original document itself, not to this one or to "
+                        "another republication."
+                    )
+                }
             )

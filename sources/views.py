@@ -65,10 +65,10 @@ class CitationDetailView(PreviewMixin, DetailView):
     context_object_name = "citation"
 
     def get_queryset(self):
-        return Citation.objects.public().select_related("source")
+        return Citation.objects.public().select_related("source__actor")
 
     def preview_queryset(self):
-        return Citation.objects.select_related("source")
+        return Citation.objects.select_related("source__actor")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -10,7 +10,8 @@ from django.db import migrations
 def compute(apps, schema_editor):
     from events import publication
 
-    publication.refresh_all()
+    # The claims' corroboration columns come later (migration 0014 computes them).
+    publication.refresh_all(corroboration=False)
 
 
 class Migration(migrations.Migration):

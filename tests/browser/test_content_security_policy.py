@@ -4,6 +4,8 @@ The visitors fixture fails a test on any violation the browser reports (see conf
 so walking the pages is the assertion: no inline script or style, nothing from another host.
 """
 
+from urllib.parse import urlparse
+
 import pytest
 
 ADMIN = ("admin", "kidal-admin-2023")
@@ -18,6 +20,7 @@ PUBLIC_PAGES = [
     "/map/",
     "/search/?q=Kidal",
     "/exports/",
+    "/corrections/",
 ]
 ADMIN_PAGES = [
     "/admin/",
@@ -57,6 +60,11 @@ def test_public_pages_keep_to_the_policy(visitors):
         ]
         assert links, f"no detail link on {path}"
         _visit(reader, links[0])
+        if path in ("/events/", "/claims/"):
+            # A published version, from the page's "Cite this page" block.
+            permalinks = _links(page, ".cite a[href*='/v/'][href$='/']")
+            assert permalinks, f"no permanent link on {links[0]}"
+            _visit(reader, urlparse(permalinks[0]).path)
 
 
 @pytest.mark.browser

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.test.utils import override_settings
 from reversion.models import Revision, Version
 
-from events.models import Claim, ClaimCitation, Event, Status, Transition
+from events import publication
+from events.models import Actor, Claim, ClaimCitation, Event, Status, Transition
 from sources.importing import Action, plan_import
-from sources.models import Citation
+from sources.models import Citation, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,19 @@ def test_the_seed_reference_lists_find_every_document_of_the_demo(loaded, name):
 
     assert plan.unparsed == []
     assert [row.reference.raw for row in plan.rows if row.action != Action.MATCH] == []
+
+
+def test_the_demo_marks_the_parties_to_the_conflict(loaded):
+    sides = dict(Actor.objects.values_list("slug", "side"))
+    assert sides["fama"] == sides["wagner"] == "malian_state"
+    assert sides["csp-psd"] == sides["mnla"] == sides["hcua"] == "csp_psd"
+    assert sides["jnim"] == "jihadist"
+    assert sides["minusma"] == sides["civilians"] == ""
+    assert not Source.objects.filter(is_party=False).exclude(side="").exists()
+
+
+def test_the_demo_claims_carry_their_corroboration(loaded):
+    public = Claim.objects.public()
+    assert public.filter(independent_outlets__gte=2).exists()
+    assert public.filter(independent_outlets=1, party_outlets=0).count() > public.count() // 2
+    assert publication.inconsistencies() == {}

@@ -127,7 +127,7 @@ def test_translations_differ_from_english_where_french_differs(messages):
         "Action", "Article", "Citations", "Coalition", "Date", "Dates", "Kidal 2023",
         "Original", "Pages", "Participant", "Source", "Sources", "Type", "URL",
         "action", "citation", "citations", "coalition", "description", "kidal",
-        "latitude", "longitude", "sources",
+        "latitude", "longitude", "source", "sources",
     }  # fmt: skip
 
 

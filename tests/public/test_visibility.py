@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.test import TestCase
 from django.urls import reverse
 
+from events import versions
 from events.sitemaps import SITEMAPS
 from tests.factories import UserFactory
 
@@ -35,6 +36,16 @@ def public_urls(record):
         reverse("events:export_claims_json"),
     ]
     urls += [reverse("events:search") + f"?q={secret}" for secret in SECRETS]
+    # Published versions, their citations and the corrections log.
+    urls.append(reverse("events:corrections"))
+    for entry in (record.strike, record.battle, record.csp_claim, record.medical_claim):
+        for approval in versions.approvals_of(entry):
+            page = versions.version_url(entry, approval)
+            urls += [
+                page,
+                versions.cite_url(entry, approval, "json"),
+                versions.cite_url(entry, approval, "bib"),
+            ]
     for obj in (
         record.offensive,
         record.strike,

@@ -128,6 +128,7 @@ class Command(BaseCommand):
                     "aliases": "\n".join(row["aliases"]),
                     "description": row["description"],
                     "parent": actors[row["parent"]] if row["parent"] else None,
+                    "side": row.get("side", ""),
                 },
             )
             if created:
@@ -169,6 +170,7 @@ class Command(BaseCommand):
                     "country": row["country"],
                     "language": row["language"],
                     "is_party": row["is_party"],
+                    "side": row.get("side", ""),
                     "aliases": "\n".join(row["aliases"]),
                     "website": row["website"],
                     "actor": actors[row["actor"]] if row["actor"] else None,
