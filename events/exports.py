@@ -126,21 +126,18 @@ def public_events(events=None):
     """The public events to export (all, or the given selection of public events)."""
     if events is None:
         events = Event.objects.public().order_by("start_date", "id")
-    return (
-        events.select_related("place")
-        .prefetch_related(
-            Prefetch(
-                "actor_roles",
-                queryset=EventActor.objects.public().select_related("actor").order_by("id"),
-            ),
-            Prefetch(
-                "claims",
-                queryset=Claim.objects.public()
-                .select_related("claimant_actor")
-                .prefetch_related(*claim_prefetches())
-                .order_by("id"),
-            ),
-        )
+    return events.select_related("place").prefetch_related(
+        Prefetch(
+            "actor_roles",
+            queryset=EventActor.objects.public().select_related("actor").order_by("id"),
+        ),
+        Prefetch(
+            "claims",
+            queryset=Claim.objects.public()
+            .select_related("claimant_actor")
+            .prefetch_related(*claim_prefetches())
+            .order_by("id"),
+        ),
     )
 
 
