@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Transition
-from .review_admin import ReviewableAdmin, StatusFilter
+from .review_admin import PublicFilter, ReviewableAdmin, StatusFilter
 
 
 @admin.register(Actor)
 class ActorAdmin(ReviewableAdmin):
-    list_display = ["name", "kind", "parent", "status_badge"]
-    list_filter = [StatusFilter, "kind"]
+    list_display = ["name", "kind", "parent", "status_badge", "publication"]
+    list_filter = [StatusFilter, PublicFilter, "kind"]
     search_fields = ["name", "aliases", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
@@ -24,8 +24,9 @@ class PlaceAdmin(ReviewableAdmin):
         "longitude",
         "coordinate_precision",
         "status_badge",
+        "publication",
     ]
-    list_filter = [StatusFilter, "region", "coordinate_precision"]
+    list_filter = [StatusFilter, PublicFilter, "region", "coordinate_precision"]
     search_fields = ["name", "alternative_names", "region"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -45,8 +46,16 @@ class EventActorInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(ReviewableAdmin):
-    list_display = ["title", "start_date", "date_precision", "event_type", "place", "status_badge"]
-    list_filter = [StatusFilter, "event_type", "date_precision", "place__region"]
+    list_display = [
+        "title",
+        "start_date",
+        "date_precision",
+        "event_type",
+        "place",
+        "status_badge",
+        "publication",
+    ]
+    list_filter = [StatusFilter, PublicFilter, "event_type", "date_precision", "place__region"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
@@ -68,9 +77,17 @@ class ClaimCitationInline(admin.StackedInline):
 
 @admin.register(Claim)
 class ClaimAdmin(ReviewableAdmin):
-    list_display = ["__str__", "event", "kind", "figure_display", "assessment", "status_badge"]
+    list_display = [
+        "__str__",
+        "event",
+        "kind",
+        "figure_display",
+        "assessment",
+        "status_badge",
+        "publication",
+    ]
     # No filter by claimant: its list would name every actor; the search finds them by name.
-    list_filter = [StatusFilter, "kind", "assessment"]
+    list_filter = [StatusFilter, PublicFilter, "kind", "assessment"]
     search_fields = ["text", "claimant_label", "claimant_actor__name", "event__title"]
     autocomplete_fields = ["event", "claimant_actor", "contradicts"]
     inlines = [ClaimCitationInline]
@@ -80,7 +97,7 @@ class ClaimAdmin(ReviewableAdmin):
         (_("Figure"), {"fields": [("figure_low", "figure_high", "figure_unit")]}),
         (_("Assessment"), {"fields": ["assessment", "assessment_note", "contradicts"]}),
     ]
-    list_select_related = ["event", "claimant_actor"]
+    list_select_related = ["event__place", "claimant_actor"]
 
     @admin.display(description=_("figure"))
     def figure_display(self, obj):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +78,35 @@ class ReviewableForm(forms.ModelForm):
         return cleaned
 
 
+def admin_url(entry):
+    """The admin page of any reviewed entry or reference record."""
+    opts = entry._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk])
+
+
+def linked_obstacles(entry):
+    """``entry.publication_obstacles()`` with the admin page of the entry each one names."""
+    return [
+        {"text": obstacle.text, "url": admin_url(obstacle.entry)}
+        for obstacle in entry.publication_obstacles()
+    ]
+
+
+class PublicFilter(admin.SimpleListFilter):
+    """Whether readers see the entry now (its stored ``is_public``)."""
+
+    title = _("publication")
+    parameter_name = "public"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Public")), ("no", _("Not public"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_public=self.value() == "yes")
+        return queryset
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = _("review status")
     parameter_name = "review"
@@ -118,6 +147,33 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     actions = ["submit_selected", "approve_selected"]
 
     # Change lists
+
+    @admin.display(description=_("publication"), ordering="is_public")
+    def publication(self, obj):
+        """Public now, or the first thing that stands in the way (the change form lists all)."""
+        if obj.is_public:
+            return format_html('<span class="public-yes">{}</span>', _("Public"))
+        obstacles = linked_obstacles(obj)
+        if not obstacles:
+            return _("Not public")
+        first, more = obstacles[0], len(obstacles) - 1
+        return format_html(
+            '<span class="public-no">{}</span> <a href="{}">{}</a>{}',
+            _("Not public:"),
+            first["url"],
+            first["text"],
+            ngettext(" (and %(count)d more)", " (and %(count)d more)", more) % {"count": more}
+            if more
+            else "",
+        )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        listing = request.resolver_match and request.resolver_match.url_name.endswith("_changelist")
+        if listing:
+            # The publication column reads these related rows: a constant number of queries.
+            queryset = queryset.prefetch_related(*getattr(self.model, "OBSTACLE_PREFETCH", ()))
+        return queryset
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
@@ -249,6 +305,7 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 "compare_url": self._compare_since_url(obj, step, "current"),
             }
         return {
+            "publication_obstacles": [] if obj.is_public else linked_obstacles(obj),
             "review_actions": workflow.available_actions(obj, request.user),
             "review_refusal": workflow.refusal(workflow.APPROVE, obj, request.user)
             if obj.status == Status.IN_REVIEW
