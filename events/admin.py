@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from sources.models import Citation
+
+from . import drafts, workflow
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Transition
 from .review_admin import PublicFilter, ReviewableAdmin, StatusFilter
 
@@ -102,6 +105,17 @@ class ClaimAdmin(ReviewableAdmin):
     @admin.display(description=_("figure"))
     def figure_display(self, obj):
         return obj.figure_display
+
+    def submitted_with(self, obj):
+        """The citations of the claim's latest content that wait to be submitted: without
+        them the claim, once approved, would still not be public."""
+        snapshot = obj.pending_change or drafts.snapshot_of(obj)
+        pks = drafts.referenced_pks(Claim, snapshot).get(Citation, set())
+        return list(
+            Citation.objects.filter(pk__in=pks, status__in=workflow.SUBMIT.sources).order_by(
+                "title", "pk"
+            )
+        )
 
 
 @admin.register(Transition)
