@@ -1,11 +1,13 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from sources.models import Citation
 
 from . import drafts, workflow
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Transition
-from .review_admin import PublicFilter, ReviewableAdmin, StatusFilter
+from .review_admin import PublicFilter, ReviewableAdmin, StatusFilter, admin_url
 
 
 @admin.register(Actor)
@@ -70,6 +72,22 @@ class EventAdmin(ReviewableAdmin):
     ]
     list_select_related = ["place"]
 
+    def related_list(self, obj):
+        claims = obj.claims.select_related("claimant_actor").order_by("pk")
+        return {
+            "title": _("Claims about this event"),
+            "add_url": reverse("admin:events_claim_add") + "?" + urlencode({"event": obj.pk}),
+            "add_label": _("Add claim"),
+            "rows": [
+                {
+                    "entry": claim,
+                    "url": admin_url(claim),
+                    "details": [claim.claimant, claim.figure_display],
+                }
+                for claim in claims
+            ],
+        }
+
 
 class ClaimCitationInline(admin.StackedInline):
     model = ClaimCitation
@@ -105,6 +123,22 @@ class ClaimAdmin(ReviewableAdmin):
     @admin.display(description=_("figure"))
     def figure_display(self, obj):
         return obj.figure_display
+
+    def related_list(self, obj):
+        snapshot = obj.pending_change or drafts.snapshot_of(obj)
+        pks = drafts.referenced_pks(Claim, snapshot).get(Citation, set())
+        citations = Citation.objects.filter(pk__in=pks).select_related("source")
+        return {
+            "title": _("Citations of this claim"),
+            "rows": [
+                {
+                    "entry": citation,
+                    "url": admin_url(citation),
+                    "details": [citation.source.name],
+                }
+                for citation in citations
+            ],
+        }
 
     def submitted_with(self, obj):
         """The citations of the claim's latest content that wait to be submitted: without

@@ -341,6 +341,7 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             }
         actions = workflow.available_actions(obj, request.user)
         return {
+            "related_list": self.related_list(obj),
             "publication_obstacles": [] if obj.is_public else linked_obstacles(obj),
             "review_actions": actions,
             "decisions": [action for action in actions if action.name not in self.CONFIRMED_STEPS],
@@ -457,6 +458,11 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             return None
         action = workflow.ACTIONS[name]
         return workflow.refusal(action, obj, request.user, comment="-")
+
+    def related_list(self, obj):
+        """Entries that belong to ``obj``, listed with their state on its change form (an
+        event's claims, a claim's citations): {"title", "rows", "add_url"}, or None."""
+        return None
 
     def submitted_with(self, obj):
         """Entries that can go to review in the same step as ``obj``: a claim's citations

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,15 @@ from security.forms import AdminLoginForm
 from .forms import AuditFilterForm
 
 QUEUE_SIZE = 50
+# Entries of each kind the editor's desk lists per state: the latest edited first.
+DESK_SIZE = 25
+# What the desk lists, in this order: (state, title, recently published only).
+DESK_SECTIONS = [
+    (Status.CHANGES_REQUESTED, _("Changes requested"), False),
+    (Status.DRAFT, _("Drafts"), False),
+    (Status.IN_REVIEW, _("In review"), False),
+    (Status.APPROVED, _("Recently published"), True),
+]
 
 
 class KidalAdminSite(admin.AdminSite):
@@ -38,6 +49,7 @@ class KidalAdminSite(admin.AdminSite):
                 name="second_factor_qr",
             ),
             path("review-queue/", self.admin_view(self.review_queue_view), name="review_queue"),
+            path("desk/", self.admin_view(self.desk_view), name="desk"),
             path("audit/", self.admin_view(self.audit_view), name="audit"),
             *super().get_urls(),
         ]
@@ -85,6 +97,76 @@ class KidalAdminSite(admin.AdminSite):
             "self_approval": settings.KIDAL_ALLOW_SELF_APPROVAL,
         }
         return TemplateResponse(request, "admin/review_queue.html", context)
+
+    def desk_view(self, request):
+        """The person's own work across every kind of entry: what reviewers sent back (with
+        their comment), drafts, what waits for review and what was recently published. Each
+        kind lists the DESK_SIZE entries edited last in each state."""
+        by_state = {state: [] for state, _title, _recent in DESK_SECTIONS}
+        for model in REVIEWED_MODELS:
+            opts = model._meta
+            if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+                continue
+            # What each entry's name reads (a claim's claimant, a citation's source).
+            related = self._registry[model].list_select_related or ()
+            mine = (
+                model._default_manager.filter(last_edited_by=request.user)
+                .select_related(*related)
+                .defer("pending_change")
+            )
+            for state, _title, recent in DESK_SECTIONS:
+                entries = mine.filter(status=state).order_by(
+                    "-last_reviewed_at" if recent else "-last_edited_at", "-pk"
+                )
+                by_state[state] += [
+                    {"entry": entry, "kind": opts.verbose_name, "url": self._change_url(entry)}
+                    for entry in entries[:DESK_SIZE]
+                ]
+        self._note_review_comments(by_state[Status.CHANGES_REQUESTED])
+        sections = [
+            {"state": state, "title": title, "rows": self._latest_first(by_state[state], recent)}
+            for state, title, recent in DESK_SECTIONS
+        ]
+        context = {
+            **self.each_context(request),
+            "title": _("My work"),
+            "sections": sections,
+        }
+        return TemplateResponse(request, "admin/desk.html", context)
+
+    @staticmethod
+    def _change_url(entry):
+        opts = entry._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk])
+
+    @staticmethod
+    def _latest_first(rows, recent):
+        field = "last_reviewed_at" if recent else "last_edited_at"
+        return sorted(
+            rows, key=lambda row: getattr(row["entry"], field) or row["entry"].created_at
+        )[::-1]
+
+    @staticmethod
+    def _note_review_comments(rows):
+        """Give each returned entry the reviewer's comment that returned it (one query)."""
+        if not rows:
+            return
+        keys = Q()
+        for row in rows:
+            keys |= Q(
+                content_type=ContentType.objects.get_for_model(row["entry"]),
+                object_id=str(row["entry"].pk),
+            )
+        latest = {}
+        for step in (
+            Transition.objects.filter(keys, action=Transition.Action.REQUEST_CHANGES)
+            .select_related("user")
+            .order_by("pk")
+        ):
+            latest[(step.content_type_id, step.object_id)] = step
+        for row in rows:
+            content_type = ContentType.objects.get_for_model(row["entry"])
+            row["request"] = latest.get((content_type.pk, str(row["entry"].pk)))
 
     def audit_view(self, request):
         """Recent versions and review steps across the site, for staff who can read the log."""
