@@ -446,6 +446,8 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
         name = request.GET.get("action", "")
         if name not in workflow.ACTIONS and name != "discard":
             return HttpResponseBadRequest(_("Choose a review step."))
+        if not self._needs_confirmation(obj, name):
+            return HttpResponseRedirect(self._url("change", obj.pk))
         return self._confirmation(request, obj, name, "", read_for_review(obj).content_token)
 
     def _refusal(self, request, obj, name):

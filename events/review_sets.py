@@ -41,10 +41,7 @@ def review_set(event):
     they are approved: reference records, citations, claims, the event."""
     claims = list(
         Claim.objects.filter(event=event)
-        .filter(
-            Q(status=Status.IN_REVIEW)
-            | Q(citation_links__citation__status=Status.IN_REVIEW, is_live=False)
-        )
+        .filter(Q(status=Status.IN_REVIEW) | Q(citation_links__citation__status=Status.IN_REVIEW))
         .distinct()
         .select_related("claimant_actor", "event")
         .order_by("pk")

@@ -16,6 +16,7 @@ from tests.factories import (
     ClaimFactory,
     EventFactory,
     SourceFactory,
+    publish,
 )
 
 from .helpers import transitions_of
@@ -107,3 +108,20 @@ def test_entries_the_reviewer_shaped_or_that_changed_since_are_left_out(
 def test_editors_cannot_open_a_set(client, editor, submitted_event):
     client.force_login(editor)
     assert client.get(set_url(submitted_event[0])).status_code == 403
+
+
+def test_a_published_claim_waiting_for_its_citation_brings_the_citation_into_the_set(
+    client, editor, reviewer, other_reviewer
+):
+    event = publish(EventFactory(), author=editor, approver=other_reviewer)
+    citation = CitationFactory(last_edited_by=editor)
+    claim = ClaimFactory(event=event)
+    ClaimCitationFactory(claim=claim, citation=citation)
+    workflow.submit(citation, by=editor)
+    publish(claim, author=editor, approver=other_reviewer)
+
+    client.force_login(reviewer)
+    page = client.get(set_url(event))
+    assert [row["entry"] for row in page.context["rows"]] == [citation]
+    client.post(set_url(event), tokens(page.content.decode()))
+    assert Claim.objects.get(pk=claim.pk).is_public
