@@ -349,6 +349,8 @@ def arguments_for(entry):
         "version_id": version.pk,
         "step_id": step.pk,
         "content_type_id": ContentType.objects.get_for_model(entry).pk,
+        # The review queue's event set: the entry's own event where it has one.
+        "event_id": getattr(entry, "event_id", entry.pk),
         "app_label": entry._meta.app_label,
         "url": "no-such-page/",
     }
