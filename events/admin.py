@@ -1,14 +1,19 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from sources.models import Citation
+
+from . import drafts, workflow
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Transition
-from .review_admin import ReviewableAdmin, StatusFilter
+from .review_admin import PublicFilter, ReviewableAdmin, StatusFilter, admin_url
 
 
 @admin.register(Actor)
 class ActorAdmin(ReviewableAdmin):
-    list_display = ["name", "kind", "side", "parent", "status_badge"]
-    list_filter = [StatusFilter, "kind", "side"]
+    list_display = ["name", "kind", "side", "parent", "status_badge", "publication"]
+    list_filter = [StatusFilter, PublicFilter, "kind", "side"]
     search_fields = ["name", "aliases", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
@@ -26,8 +31,9 @@ class PlaceAdmin(ReviewableAdmin):
         "longitude",
         "coordinate_precision",
         "status_badge",
+        "publication",
     ]
-    list_filter = [StatusFilter, "region", "coordinate_precision"]
+    list_filter = [StatusFilter, PublicFilter, "region", "coordinate_precision"]
     search_fields = ["name", "alternative_names", "region"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -58,8 +64,16 @@ class EventActorInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(ReviewableAdmin):
-    list_display = ["title", "start_date", "date_precision", "event_type", "place", "status_badge"]
-    list_filter = [StatusFilter, "event_type", "date_precision", "place__region"]
+    list_display = [
+        "title",
+        "start_date",
+        "date_precision",
+        "event_type",
+        "place",
+        "status_badge",
+        "publication",
+    ]
+    list_filter = [StatusFilter, PublicFilter, "event_type", "date_precision", "place__region"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
@@ -70,6 +84,22 @@ class EventAdmin(ReviewableAdmin):
         (_("When and where"), {"fields": ["start_date", "end_date", "date_precision", "place"]}),
     ]
     list_select_related = ["place"]
+
+    def related_list(self, obj):
+        claims = obj.claims.select_related("claimant_actor").order_by("pk")
+        return {
+            "title": _("Claims about this event"),
+            "add_url": reverse("admin:events_claim_add") + "?" + urlencode({"event": obj.pk}),
+            "add_label": _("Add claim"),
+            "rows": [
+                {
+                    "entry": claim,
+                    "url": admin_url(claim),
+                    "details": [claim.claimant, claim.figure_display],
+                }
+                for claim in claims
+            ],
+        }
 
 
 class ClaimCitationInline(admin.StackedInline):
@@ -87,9 +117,17 @@ class ClaimCitationInline(admin.StackedInline):
 
 @admin.register(Claim)
 class ClaimAdmin(ReviewableAdmin):
-    list_display = ["__str__", "event", "kind", "figure_display", "assessment", "status_badge"]
+    list_display = [
+        "__str__",
+        "event",
+        "kind",
+        "figure_display",
+        "assessment",
+        "status_badge",
+        "publication",
+    ]
     # No filter by claimant: its list would name every actor; the search finds them by name.
-    list_filter = [StatusFilter, "kind", "assessment"]
+    list_filter = [StatusFilter, PublicFilter, "kind", "assessment"]
     search_fields = ["text", "claimant_label", "claimant_actor__name", "event__title"]
     autocomplete_fields = ["event", "claimant_actor", "contradicts"]
     inlines = [ClaimCitationInline]
@@ -99,11 +137,38 @@ class ClaimAdmin(ReviewableAdmin):
         (_("Figure"), {"fields": [("figure_low", "figure_high", "figure_unit")]}),
         (_("Assessment"), {"fields": ["assessment", "assessment_note", "contradicts"]}),
     ]
-    list_select_related = ["event", "claimant_actor"]
+    list_select_related = ["event__place", "claimant_actor"]
 
     @admin.display(description=_("figure"))
     def figure_display(self, obj):
         return obj.figure_display
+
+    def related_list(self, obj):
+        snapshot = obj.pending_change or drafts.snapshot_of(obj)
+        pks = drafts.referenced_pks(Claim, snapshot).get(Citation, set())
+        citations = Citation.objects.filter(pk__in=pks).select_related("source")
+        return {
+            "title": _("Citations of this claim"),
+            "rows": [
+                {
+                    "entry": citation,
+                    "url": admin_url(citation),
+                    "details": [citation.source.name],
+                }
+                for citation in citations
+            ],
+        }
+
+    def submitted_with(self, obj):
+        """The citations of the claim's latest content that wait to be submitted: without
+        them the claim, once approved, would still not be public."""
+        snapshot = obj.pending_change or drafts.snapshot_of(obj)
+        pks = drafts.referenced_pks(Claim, snapshot).get(Citation, set())
+        return list(
+            Citation.objects.filter(pk__in=pks, status__in=workflow.SUBMIT.sources).order_by(
+                "title", "pk"
+            )
+        )
 
 
 @admin.register(Transition)

@@ -1,8 +1,12 @@
-"""Dates as the sources give them: a day, a night, a part of a month or a month."""
+"""Dates as the sources give them: a day, a night, a part of a month or a month; and the
+moments the record keeps (a publication, a review step), in the reader's language.
 
-from datetime import timedelta
+Every date a page shows goes through this module, so French pages say "1er octobre" everywhere.
+"""
 
-from django.utils import dateformat
+from datetime import datetime, timedelta
+
+from django.utils import dateformat, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -83,6 +87,28 @@ def format_period(start, end=None, precision="day"):
 
 def event_period(event):
     return format_period(event.start_date, event.end_date, event.date_precision)
+
+
+def format_day(value):
+    """A day ("1er octobre 2023"); a moment is read in the site's time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localdate(value)
+    return _full(value)
+
+
+def format_moment(value):
+    """A moment to the minute, in the site's time zone: "1er octobre 2023, 14:05"."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return _("%(day)s, %(time)s") % {"day": _full(local), "time": f"{local:%H:%M}"}
+
+
+def month_tick(value, with_year):
+    """A month on a time axis: "Oct", or "Oct 2023" where the year must be read."""
+    return dateformat.format(value, "M Y" if with_year else "M")
 
 
 def citation_date(citation):

@@ -60,6 +60,9 @@ class ReviewDecisionForm(SeenContentForm):
         validators=[no_control_characters],
     )
 
+    # Set by the confirmation page of a step that needs one (withdraw, discard).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def clean_correction_note(self):
         note = self.cleaned_data["correction_note"]
         if "\n" in note or "\r" in note:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from . import drafts, workflow
+from .dates import format_moment
 from .forms import RecoverForm, RestoreForm
 from .history import snapshot_diff
 from .models import Transition
@@ -123,7 +124,7 @@ class ReviewableHistoryMixin:
             raise ValueError(token)
         version = get_object_or_404(versions_for(obj), pk=int(token))
         label = _("version of %(date)s by %(user)s") % {
-            "date": version.revision.date_created.strftime("%Y-%m-%d %H:%M"),
+            "date": format_moment(version.revision.date_created),
             "user": version.revision.user or "—",
         }
         return drafts.snapshot_from_version(version), label
@@ -153,7 +154,7 @@ class ReviewableHistoryMixin:
     def _step_label(self, step):
         return _("content after “%(step)s” of %(date)s by %(user)s") % {
             "step": step.get_action_display(),
-            "date": step.created_at.strftime("%Y-%m-%d %H:%M"),
+            "date": format_moment(step.created_at),
             "user": step.user or "—",
         }
 
@@ -161,7 +162,7 @@ class ReviewableHistoryMixin:
         """Restore a version: at once for an unpublished entry, through review for a live one."""
         obj = self._entry(request, object_id)
         version = get_object_or_404(versions_for(obj), pk=version_id)
-        date = version.revision.date_created.strftime("%Y-%m-%d %H:%M")
+        date = format_moment(version.revision.date_created)
         return self._restore(
             request,
             obj,

@@ -1,5 +1,7 @@
 """Actors, places, events and the claims made about them, with their review state."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -39,6 +41,33 @@ class Status(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# How a record that is not live stands, as said of it: "citation “X” is in review".
+STATE_PHRASES = {
+    Status.DRAFT: _("is a draft"),
+    Status.IN_REVIEW: _("is in review"),
+    Status.CHANGES_REQUESTED: _("has changes requested"),
+    Status.WITHDRAWN: _("is withdrawn"),
+}
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    """One thing that keeps an entry off the public site: what it is, in words, and the
+    entry to open to remove it."""
+
+    text: str
+    entry: models.Model
+
+
+def unpublished(record, sentence, **names):
+    """[Obstacle] if ``record`` is not live, said by ``sentence``: "its event “%(entry)s"
+    %(state)s", with any other ``names`` it mentions."""
+    if record is None or record.is_live:
+        return []
+    text = sentence % {"entry": record, "state": STATE_PHRASES[record.status], **names}
+    return [Obstacle(text, record)]
 
 
 def live_or_empty(relation):
@@ -208,6 +237,17 @@ class Reviewable(models.Model):
     def has_pending_change(self):
         return self.pending_change is not None
 
+    def publication_obstacles(self):
+        """What keeps this entry off the public site, in words, each with the entry to open;
+        empty exactly when it meets its model's ``meets_publication_rule()`` (a test compares
+        the two through every workflow step). Reads related rows through ``.all()``, so a
+        change list that prefetches them (``OBSTACLE_PREFETCH``) asks nothing per row."""
+        return [*unpublished(self, _("this entry %(state)s")), *self.rule_obstacles()]
+
+    def rule_obstacles(self):
+        """The obstacles beyond the entry's own review state; each model says its own."""
+        raise NotImplementedError
+
     @property
     def is_new(self):
         """Never published: such a reference record goes to review with the entry naming it."""
@@ -287,6 +327,12 @@ class Actor(Reviewable):
     @property
     def is_party(self):
         return bool(self.side)
+
+    def rule_obstacles(self):
+        # A live actor's stored state is its rule's answer (events/publication.py).
+        if self.is_live and not self.is_public:
+            return [Obstacle(_("no public event or claim names it"), self)]
+        return []
 
     def clean(self):
         for ancestor in ancestors(self):
@@ -375,6 +421,12 @@ class Place(Reviewable):
     @property
     def alternative_name_list(self):
         return split_lines(self.alternative_names)
+
+    def rule_obstacles(self):
+        # A live place's stored state is its rule's answer (events/publication.py).
+        if self.is_live and not self.is_public:
+            return [Obstacle(_("no public event took place there"), self)]
+        return []
 
     def clean(self):
         errors = {}
@@ -497,6 +549,29 @@ class Event(Reviewable):
 
     def get_absolute_url(self):
         return reverse("events:event_detail", args=[self.slug])
+
+    OBSTACLE_PREFETCH = [
+        "claims__claimant_actor",
+        "claims__citation_links__citation__source",
+    ]
+
+    def rule_obstacles(self):
+        found = unpublished(self.place, _("its place “%(entry)s” %(state)s"))
+        claims = list(self.claims.all())
+        if not claims:
+            return [*found, Obstacle(_("no claim is recorded about it"), self)]
+        blocked = [(claim, claim.rule_obstacles(within_event=True)) for claim in claims]
+        if any(claim.is_live and not reasons for claim, reasons in blocked):
+            return found
+        for claim, reasons in blocked:
+            found += [
+                Obstacle(
+                    _("claim “%(claim)s”: %(reason)s") % {"claim": claim, "reason": reason.text},
+                    reason.entry,
+                )
+                for reason in [*unpublished(claim, _("the claim itself %(state)s")), *reasons]
+            ]
+        return found
 
     def clean(self):
         errors = {}
@@ -816,6 +891,33 @@ class Claim(Reviewable):
     @property
     def claimant(self):
         return self.claimant_actor.name if self.claimant_actor_id else self.claimant_label
+
+    OBSTACLE_PREFETCH = ["citation_links__citation__source"]
+
+    def rule_obstacles(self, within_event=False):
+        """``within_event``: leave out the event and its place, which the event's own
+        obstacles name."""
+        found = []
+        if not within_event:
+            found += unpublished(self.event, _("its event “%(entry)s” %(state)s"))
+            found += unpublished(
+                self.event.place, _("the place of its event, “%(entry)s”, %(state)s")
+            )
+        found += unpublished(self.claimant_actor, _("its claimant “%(entry)s” %(state)s"))
+        links = list(self.citation_links.all())
+        if not links:
+            return [*found, Obstacle(_("no citation backs it"), self)]
+        if any(link.citation.is_live and link.citation.source.is_live for link in links):
+            return found
+        for link in links:
+            found += unpublished(
+                link.citation, _("its citation “%(entry)s” %(state)s")
+            ) or unpublished(
+                link.citation.source,
+                _("the source “%(entry)s” of its citation “%(citation)s” %(state)s"),
+                citation=link.citation,
+            )
+        return found
 
     @property
     def figure_display(self):

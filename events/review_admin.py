@@ -5,10 +5,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.db import models, transaction
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +78,35 @@ class ReviewableForm(forms.ModelForm):
         return cleaned
 
 
+def admin_url(entry):
+    """The admin page of any reviewed entry or reference record."""
+    opts = entry._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk])
+
+
+def linked_obstacles(entry):
+    """``entry.publication_obstacles()`` with the admin page of the entry each one names."""
+    return [
+        {"text": obstacle.text, "url": admin_url(obstacle.entry)}
+        for obstacle in entry.publication_obstacles()
+    ]
+
+
+class PublicFilter(admin.SimpleListFilter):
+    """Whether readers see the entry now (its stored ``is_public``)."""
+
+    title = _("publication")
+    parameter_name = "public"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Public")), ("no", _("Not public"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_public=self.value() == "yes")
+        return queryset
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = _("review status")
     parameter_name = "review"
@@ -103,6 +132,7 @@ class StatusFilter(admin.SimpleListFilter):
 class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     form = ReviewableForm
     list_per_page = 50
+    save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/review_change_form.html"
     review_fields = (
@@ -118,6 +148,33 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     actions = ["submit_selected", "approve_selected"]
 
     # Change lists
+
+    @admin.display(description=_("publication"), ordering="is_public")
+    def publication(self, obj):
+        """Public now, or the first thing that stands in the way (the change form lists all)."""
+        if obj.is_public:
+            return format_html('<span class="public-yes">{}</span>', _("Public"))
+        obstacles = linked_obstacles(obj)
+        if not obstacles:
+            return _("Not public")
+        first, more = obstacles[0], len(obstacles) - 1
+        return format_html(
+            '<span class="public-no">{}</span> <a href="{}">{}</a>{}',
+            _("Not public:"),
+            first["url"],
+            first["text"],
+            ngettext(" (and %(count)d more)", " (and %(count)d more)", more) % {"count": more}
+            if more
+            else "",
+        )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        listing = request.resolver_match and request.resolver_match.url_name.endswith("_changelist")
+        if listing:
+            # The publication column reads these related rows: a constant number of queries.
+            queryset = queryset.prefetch_related(*getattr(self.model, "OBSTACLE_PREFETCH", ()))
+        return queryset
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
@@ -227,12 +284,46 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             return HttpResponseRedirect(self._url("change", object_id))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # "Save and submit for review" beside Save, in the rows at the top and the bottom.
+        context["show_save_and_submit"] = (
+            self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        )
         form = context["adminform"].form
         if any(error.code == "edit_conflict" for error in form.non_field_errors().as_data()):
             context["conflict_compare_url"] = self._compare_since_url(
                 obj, form.conflict_step, "current"
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit" in request.POST:
+            return self._submit_after_save(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_submit" in request.POST:
+            return self._submit_after_save(request, obj)
+        return super().response_change(request, obj)
+
+    def _submit_after_save(self, request, obj):
+        """Submit what was just saved; a claim citing draft citations first asks whether to
+        submit them with it. A refused submission leaves the save in place."""
+        entry = type(obj)._default_manager.get(pk=obj.pk)
+        if self.submitted_with(entry):
+            query = urlencode({"action": workflow.SUBMIT.name})
+            return HttpResponseRedirect(f"{self._url('confirm', entry.pk)}?{query}")
+        try:
+            with transaction.atomic():
+                workflow.submit(entry, by=request.user)
+        except workflow.TransitionError as error:
+            self.message_user(request, str(error), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                _("“%(entry)s” is saved and submitted for review.") % {"entry": entry},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self._url("change", entry.pk))
 
     def _compare_since_url(self, obj, step, to):
         """Where to compare the content of ``step`` with the current one; without a logged
@@ -256,8 +347,16 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 "changes": snapshot_diff(type(obj), step.snapshot, current) if step else None,
                 "compare_url": self._compare_since_url(obj, step, "current"),
             }
+        actions = workflow.available_actions(obj, request.user)
         return {
-            "review_actions": workflow.available_actions(obj, request.user),
+            "related_list": self.related_list(obj),
+            "publication_obstacles": [] if obj.is_public else linked_obstacles(obj),
+            "review_actions": actions,
+            "decisions": [action for action in actions if action.name not in self.CONFIRMED_STEPS],
+            "risky_decisions": [
+                action for action in actions if action.name in self.CONFIRMED_STEPS
+            ],
+            # Why this reviewer cannot approve an entry in review: information, not an error.
             "review_refusal": workflow.refusal(workflow.APPROVE, obj, request.user)
             if obj.status == Status.IN_REVIEW
             and workflow.has_permission(request.user, obj, "approve")
@@ -277,10 +376,18 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 self.admin_site.admin_view(self.transition_view),
                 name="{}_{}_transition".format(*info),
             ),
+            path(
+                "<path:object_id>/transition/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="{}_{}_confirm".format(*info),
+            ),
             *super().get_urls(),
         ]
 
     def transition_view(self, request, object_id):
+        """Take a review step from the change form. Withdrawing and discarding, and submitting
+        a claim that cites draft citations, first show a confirmation page: nothing changes
+        until it is confirmed."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = self._entry(request, object_id)
@@ -295,6 +402,8 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             return HttpResponseRedirect(change_url)
         decision = form.cleaned_data
         name, comment, seen = decision["action"], decision["comment"].strip(), decision["seen"]
+        if not decision["confirmed"] and self._needs_confirmation(obj, name):
+            return self._confirmation(request, obj, name, comment, seen)
         try:
             if name == "discard":
                 transition = workflow.discard_pending_change(
@@ -325,8 +434,99 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
                 % {"entry": obj, "status": obj.get_status_display().lower()},
                 messages.SUCCESS,
             )
-            self._report_notifications(request, [transition])
+            done = [transition]
+            if name == workflow.SUBMIT.name:
+                done += self._submit_with(request, obj, request.POST.getlist("with"))
+            self._report_notifications(request, done)
         return HttpResponseRedirect(change_url)
+
+    # Steps that take content off the site or drop an edit are confirmed on a page of their own.
+    CONFIRMED_STEPS = {workflow.WITHDRAW.name, "discard"}
+
+    def _needs_confirmation(self, obj, name):
+        return name in self.CONFIRMED_STEPS or (
+            name == workflow.SUBMIT.name and bool(self.submitted_with(obj))
+        )
+
+    def confirm_view(self, request, object_id):
+        """The confirmation page of a step, opened by a link (after "Save and submit")."""
+        obj = self._entry(request, object_id)
+        name = request.GET.get("action", "")
+        if name not in workflow.ACTIONS and name != "discard":
+            return HttpResponseBadRequest(_("Choose a review step."))
+        if not self._needs_confirmation(obj, name):
+            return HttpResponseRedirect(self._url("change", obj.pk))
+        return self._confirmation(request, obj, name, "", read_for_review(obj).content_token)
+
+    def _refusal(self, request, obj, name):
+        """Why the person may not take step ``name`` (any comment aside), or None."""
+        if name == "discard":
+            if obj.pending_change is None:
+                return _("There is no pending change to discard.")
+            if not self.has_change_permission(request, obj):
+                return _("You do not have permission to change this entry.")
+            return None
+        action = workflow.ACTIONS[name]
+        return workflow.refusal(action, obj, request.user, comment="-")
+
+    def related_list(self, obj):
+        """Entries that belong to ``obj``, listed with their state on its change form (an
+        event's claims, a claim's citations): {"title", "rows", "add_url"}, or None."""
+        return None
+
+    def submitted_with(self, obj):
+        """Entries that can go to review in the same step as ``obj``: a claim's citations
+        that are drafts (or were returned or withdrawn). Only claims have such entries."""
+        return []
+
+    def _submit_with(self, request, obj, chosen):
+        """Submit the entries ``submitted_with(obj)`` that the person ticked."""
+        done = []
+        for entry in self.submitted_with(obj):
+            if str(entry.pk) not in chosen:
+                continue
+            try:
+                done.append(workflow.submit(entry, by=request.user))
+            except workflow.TransitionError as error:
+                log_refused_step(request, workflow.SUBMIT.name, error, entry)
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(entry)s” is now %(status)s.")
+                    % {"entry": entry, "status": Status.IN_REVIEW.label.lower()},
+                    messages.SUCCESS,
+                )
+        return done
+
+    def _confirmation(self, request, obj, name, comment, seen):
+        refused = self._refusal(request, obj, name)
+        if refused:
+            log_refused_step(request, name, refused, obj)
+            self.message_user(request, refused, messages.ERROR)
+            return HttpResponseRedirect(self._url("change", obj.pk))
+        read_for_review(obj)
+        pending_diff = None
+        if name == "discard":
+            pending_diff = snapshot_diff(type(obj), obj.live_snapshot, obj.pending_change)
+        label = _("Discard pending change") if name == "discard" else workflow.ACTIONS[name].label
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(step)s: %(entry)s") % {"step": label, "entry": obj},
+            "opts": self.opts,
+            "original": obj,
+            "step": name,
+            "step_label": label,
+            "risky": name in self.CONFIRMED_STEPS,
+            "needs_comment": name == workflow.WITHDRAW.name,
+            "comment": comment,
+            "seen": seen,
+            "pending_diff": pending_diff,
+            "submitted_with": self.submitted_with(obj) if name == workflow.SUBMIT.name else [],
+            "change_url": self._url("change", obj.pk),
+            "transition_url": self._url("transition", obj.pk),
+        }
+        return TemplateResponse(request, "admin/review_confirm.html", context)
 
     def _report_notifications(self, request, transitions):
         failed = sum(transition.notification_failed for transition in transitions)

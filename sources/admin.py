@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Status
-from events.review_admin import ReviewableAdmin, StatusFilter
+from events.review_admin import PublicFilter, ReviewableAdmin, StatusFilter
 
 from .forms import ReferenceListForm
 from .importing import ImportResult, apply_import, plan_import
@@ -16,8 +16,16 @@ from .models import Citation, Source
 
 @admin.register(Source)
 class SourceAdmin(ReviewableAdmin):
-    list_display = ["name", "kind", "country", "language", "is_party", "status_badge"]
-    list_filter = [StatusFilter, "kind", "is_party", "language", "country"]
+    list_display = [
+        "name",
+        "kind",
+        "country",
+        "language",
+        "is_party",
+        "status_badge",
+        "publication",
+    ]
+    list_filter = [StatusFilter, PublicFilter, "kind", "is_party", "language", "country"]
     search_fields = ["name", "aliases", "website"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["actor"]
@@ -30,9 +38,9 @@ class SourceAdmin(ReviewableAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(ReviewableAdmin):
-    list_display = ["title", "source", "published_on", "language", "status_badge"]
+    list_display = ["title", "source", "published_on", "language", "status_badge", "publication"]
     # No filter by source: its list would name every source; the search finds them by name.
-    list_filter = [StatusFilter, "kind", "language", "source__is_party"]
+    list_filter = [StatusFilter, PublicFilter, "kind", "language", "source__is_party"]
     search_fields = ["title", "author", "url", "source__name"]
     autocomplete_fields = ["source", "republishes"]
     date_hierarchy = "published_on"

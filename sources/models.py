@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from events.models import (
     CONTENT_LANGUAGES,
     Claim,
+    Obstacle,
     Reviewable,
     ReviewableQuerySet,
     Side,
     split_lines,
+    unpublished,
 )
 
 
@@ -111,6 +113,12 @@ class Source(Reviewable):
 
     def get_party_side_display(self):
         return Side(self.party_side).label if self.party_side else ""
+
+    def rule_obstacles(self):
+        # A live source's stored state is its rule's answer (events/publication.py).
+        if self.is_live and not self.is_public:
+            return [Obstacle(_("no public citation comes from it"), self)]
+        return []
 
     def clean(self):
         if self.actor_id and not self.is_party:
@@ -233,6 +241,35 @@ class Citation(Reviewable):
 
     def get_absolute_url(self):
         return reverse("sources:citation_detail", args=[self.pk])
+
+    OBSTACLE_PREFETCH = [
+        "claim_links__claim__event__place",
+        "claim_links__claim__claimant_actor",
+        "claim_links__claim__citation_links__citation__source",
+    ]
+
+    def rule_obstacles(self):
+        found = unpublished(self.source, _("its source “%(entry)s” %(state)s"))
+        claims = [link.claim for link in self.claim_links.all()]
+        if not claims:
+            return [*found, Obstacle(_("no claim cites it"), self)]
+        blocked = [
+            (claim, [*unpublished(claim, _("the claim itself %(state)s")), *claim.rule_obstacles()])
+            for claim in claims
+        ]
+        if any(not reasons for _claim, reasons in blocked):
+            return found
+        for claim, reasons in blocked:
+            found += [
+                Obstacle(
+                    _("claim “%(claim)s”: %(reason)s") % {"claim": claim, "reason": reason.text},
+                    reason.entry,
+                )
+                for reason in reasons
+                # This citation's own state and its source's are said above.
+                if reason.entry not in (self, self.source)
+            ]
+        return found
 
     def clean(self):
         if self.accessed_on and self.published_on and self.accessed_on < self.published_on:

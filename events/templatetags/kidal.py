@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django import template
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from .. import dates
@@ -20,6 +19,24 @@ def event_period(event):
 @register.filter
 def citation_date(citation):
     return dates.citation_date(citation)
+
+
+@register.filter
+def day(value):
+    """A date, or a moment's day, written as every page writes dates."""
+    return dates.format_day(value)
+
+
+@register.filter
+def moment(value):
+    """A moment to the minute (a review step, a version), written as every page writes dates."""
+    return dates.format_moment(value)
+
+
+@register.filter
+def iso_date(value):
+    """The machine-readable day of a <time datetime="…"> attribute."""
+    return value.isoformat()[:10] if value else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -94,9 +111,7 @@ def timeline(events, period, width=960):
     ticks = [
         {
             "x": x_of(month),
-            "label": dateformat.format(month, "M Y")
-            if month.month == 1 or i == 0
-            else dateformat.format(month, "M"),
+            "label": dates.month_tick(month, with_year=month.month == 1 or i == 0),
         }
         for i, month in enumerate(months)
         if i % step == 0

@@ -278,8 +278,9 @@ def test_change_form_offers_a_reviewer_approve_request_changes_and_withdraw(
     page = client.get(change_url(live_claim))
     assert action_buttons(page) == ["approve", "request_changes", "withdraw"]
     html = page.content.decode()
-    for label in ("Approve", "Request changes", "Withdraw"):
+    for label in ("Approve", "Request changes"):
         assert f">{label}</button>" in html
+    assert 'class="button risky-button">Withdraw…</button>' in html
 
 
 def test_change_form_tells_the_reviewer_who_edited_last_why_they_cannot_approve(client, reviewer):
@@ -359,7 +360,7 @@ def test_anonymous_visitor_cannot_use_the_transition_url(client, editor):
 def test_editor_discards_a_pending_change_through_the_url(client, editor, live_claim):
     pending_edit(live_claim, by=editor, text=NEW_TEXT)
     client.force_login(editor)
-    decide(client, live_claim, **{"action": "discard"})
+    decide(client, live_claim, **{"action": "discard", "confirmed": "on"})
     row = Claim.objects.get(pk=live_claim.pk)
     assert (row.pending_change, row.status, row.text) == (None, Status.APPROVED, OLD_TEXT)
 

@@ -349,6 +349,8 @@ def arguments_for(entry):
         "version_id": version.pk,
         "step_id": step.pk,
         "content_type_id": ContentType.objects.get_for_model(entry).pk,
+        # The review queue's event set: the entry's own event where it has one.
+        "event_id": getattr(entry, "event_id", entry.pk),
         "app_label": entry._meta.app_label,
         "url": "no-such-page/",
     }
@@ -442,7 +444,12 @@ def test_the_checks_see_what_a_reviewer_may_do_through_the_same_door(
     # The walk's checks are not blind: a reviewer's withdrawal through the transition door
     # breaks them (it is the reviewer's right, but never an editor's).
     claim = published[Claim]
-    data = {"action": "withdraw", "seen": drafts.content_token(claim), "comment": "Retracted."}
+    data = {
+        "action": "withdraw",
+        "seen": drafts.content_token(claim),
+        "comment": "Retracted.",
+        "confirmed": "on",
+    }
     url = f"/admin/events/claim/{claim.pk}/transition/"
     _response, problems = knock(client, other_reviewer, published, "POST", url, data)
     assert "logged 'withdraw' on " + repr(str(claim)) in problems

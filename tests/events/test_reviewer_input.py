@@ -530,7 +530,8 @@ def test_other_decisions_on_content_that_changed_since_are_refused_too(
     before = state(claim)
 
     response = logged_in(reviewer).post(
-        transition_url(claim), {"action": action, "seen": token, "comment": "Not sourced."}
+        transition_url(claim),
+        {"action": action, "seen": token, "comment": "Not sourced.", "confirmed": "on"},
     )
 
     assert response["Location"] == f"{change_url(claim)}?since={token}"

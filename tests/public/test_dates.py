@@ -1,9 +1,9 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.test import SimpleTestCase
 from django.utils import translation
 
-from events.dates import format_period
+from events.dates import format_day, format_moment, format_period
 
 
 class FormatPeriodTests(SimpleTestCase):
@@ -64,3 +64,15 @@ class FrenchDateTests(SimpleTestCase):
                 format_period(date(2023, 10, 31), None, "night"),
                 "nuit du 31 octobre au 1er novembre 2023",
             )
+
+
+class MomentTests(SimpleTestCase):
+    def test_a_moment_is_written_in_the_site_time_zone_with_the_project_day(self):
+        moment = datetime(2023, 10, 1, 14, 5, tzinfo=UTC)
+        with self.settings(TIME_ZONE="UTC"):
+            self.assertEqual(format_moment(moment), "1 October 2023, 14:05")
+            self.assertEqual(format_day(moment), "1 October 2023")
+            with translation.override("fr"):
+                self.assertEqual(format_moment(moment), "1er octobre 2023 à 14:05")
+                self.assertEqual(format_day(date(2023, 10, 1)), "1er octobre 2023")
+        self.assertEqual(format_moment(None), "")
