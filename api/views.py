@@ -80,9 +80,7 @@ class ClaimViewSet(PublicViewSet):
         Claim.objects.public()
         .select_related("claimant_actor")
         .prefetch_related(
-            Prefetch(
-                "citation_links", queryset=ClaimCitation.objects.public().order_by("id")
-            ),
+            Prefetch("citation_links", queryset=ClaimCitation.objects.public().order_by("id")),
             Prefetch("contradicts", queryset=Claim.objects.public().only("pk").order_by("id")),
         )
     )
