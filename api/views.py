@@ -6,7 +6,10 @@ Last-Modified for conditional requests. The cache is consulted inside the view, 
 rate limit has counted the request, so cached answers count against it too.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -130,8 +133,10 @@ class PlaceViewSet(PublicViewSet):
     ordering_fields = ("id", "name")
 
 
+@method_decorator(csp_update({"img-src": [SELF, "data:"]}), name="dispatch")
 class DocumentationView(SpectacularSwaggerSplitView):
     """Swagger UI from the vendored files (drf-spectacular-sidecar), its settings script
-    served by this view: nothing inline, nothing from another host."""
+    served by this view: nothing inline, nothing from another host. Its own stylesheet and
+    script draw their icons as data: images, which this page alone allows."""
 
     template_name = "api/documentation.html"
