@@ -4,6 +4,8 @@ choice lists their forms build for the page, plus text search where the site has
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from events import filters as public_filters
 from events import search
@@ -26,6 +28,11 @@ class EventFilter(public_filters.EventFilter):
 
     class Meta(public_filters.EventFilter.Meta):
         form = public_filters.DateRangeForm
+
+    # The public filter's own method, described to the schema by what the query string holds.
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_actor(self, queryset, name, value):
+        return super().filter_actor(queryset, name, value)
 
 
 class ClaimFilter(public_filters.ClaimFilter):

@@ -11,7 +11,6 @@ from csp.decorators import csp_update
 from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 
@@ -46,15 +45,6 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
         return cached_public_response(request, build)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "actor", int, description="Events an actor took part in or made a claim about."
-            )
-        ]
-    )
-)
 class EventViewSet(PublicViewSet):
     """Public events, earliest first unless sorted otherwise."""
 
