@@ -12,6 +12,18 @@ class Cursor(CursorPagination):
     max_page_size = 200
     ordering = ("pk",)
 
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        for link, text in (
+            ("next", "The next page, or null on the last."),
+            ("previous", "The previous page, or null on the first."),
+        ):
+            # DRF's examples name another site's /accounts/.
+            del described["properties"][link]["example"]
+            described["properties"][link]["description"] = text
+        described["required"] = ["next", "previous", "results"]
+        return described
+
     def decode_cursor(self, request):
         # A cursor that does not decode is a malformed query string: 400, not 404.
         try:

@@ -38,6 +38,17 @@ class PublicIdField(serializers.Field):
         return related.pk if related.is_public else None
 
 
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]}
+)
+class OptionalURLField(serializers.CharField):
+    """An address that may be empty. Described with anyOf: the oneOf drf-spectacular writes
+    for a blank URL field rejects "" wherever a validator does not check URI formats."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+
 class LinesField(serializers.ListField):
     """A text field of one item a line (aliases, alternative spellings), as a list."""
 
@@ -195,6 +206,10 @@ class SourceSerializer(serializers.ModelSerializer):
 
 class CitationSerializer(serializers.ModelSerializer):
     permalink = PermalinkField()
+    url = OptionalURLField(
+        help_text="The document's address; empty when only its title, outlet and date are known."
+    )
+    archive_url = OptionalURLField(help_text="An archived copy of the document, if any.")
     published = serializers.SerializerMethodField(
         help_text="The publication date as the public pages write it."
     )
