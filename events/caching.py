@@ -103,6 +103,8 @@ def cached_public_response(request, build):
     """The response to ``request`` from the cache under the current publication stamp, or
     else ``build()``'s, stored when it is a reader's public page. The middleware calls it
     for pages; the API calls it from its views, after their rate limit is counted."""
+    if not settings.KIDAL_PAGE_CACHE:
+        return build()
     # The stamp is read before the page is built: a publication while it is built
     # leaves the page under the older stamp, never stale content under the newer one.
     stamp = _current_stamp()

@@ -211,6 +211,14 @@ class CachingTests(RecordTestCase):
             self.get(self.url())
         self.assertEqual(len(queries), 1)  # the publication stamp only
 
+    @override_settings(KIDAL_PAGE_CACHE=False)
+    def test_the_cache_can_be_turned_off(self):
+        self.get(self.url())
+        with CaptureQueriesContext(connection) as queries:
+            self.get(self.url())
+        self.assertGreater(len(queries), 1)
+        self.assertNotIn("Last-Modified", self.get(self.url()))
+
     def test_a_published_change_is_visible_on_the_very_next_request(self):
         self.assertEqual(self.get(self.url()).json()["text"], "The army said it held Anéfis.")
         pending_edit(self.r.army_claim, by=self.r.author, text="The army said it took Anéfis.")
