@@ -260,7 +260,7 @@ class RateLimitTests(RecordTestCase):
         for _ in range(5):
             download = self.client.get("/exports/events.csv")
             self.assertEqual(download.status_code, 200)
-            download.close()
+            b"".join(download.streaming_content)
             self.get("/events/")
 
     @override_settings(KIDAL_TRUSTED_PROXIES=1)
