@@ -114,35 +114,43 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _is_readers_request(request):
             return self.get_response(request)
-        # The stamp is read before the page is built: a publication while it is built
-        # leaves the page under the older stamp, never stale content under the newer one.
-        stamp = _current_stamp()
-        key = _page_key(request, stamp)
-        if settings.KIDAL_PAGE_CACHE:
-            response = cache.get(key)
-            if response is not None:
-                return response
-        with routers.reading_from(_caught_up_replica(stamp)):
-            response = self.get_response(request)
-        if settings.KIDAL_PAGE_CACHE and self._storable(request, response):
-            modified = _stamp_time(stamp)
-            if modified is not None and not response.has_header("Last-Modified"):
-                response["Last-Modified"] = http_date(modified.timestamp())
-            patch_vary_headers(response, ["Accept-Language", "Cookie"])
-            patch_cache_control(response, public=True, no_cache=True)
-            set_response_etag(response)
-            cache.set(key, response, CACHE_SECONDS)
-        return response
+        return cached_public_response(request, lambda: self.get_response(request))
 
-    @staticmethod
-    def _storable(request, response):
-        return (
-            getattr(response, "public_page", False)
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not request.user.is_authenticated
-        )
+
+def cached_public_response(request, build):
+    """The response to ``request`` from the cache under the current publication stamp, or
+    else ``build()``'s (read from a caught-up replica when there is one), stored when it is
+    a reader's public page. The middleware calls it for pages; the API calls it from its
+    views, after their rate limit is counted."""
+    # The stamp is read before the page is built: a publication while it is built
+    # leaves the page under the older stamp, never stale content under the newer one.
+    stamp = _current_stamp()
+    key = _page_key(request, stamp)
+    if settings.KIDAL_PAGE_CACHE:
+        response = cache.get(key)
+        if response is not None:
+            return response
+    with routers.reading_from(_caught_up_replica(stamp)):
+        response = build()
+    if settings.KIDAL_PAGE_CACHE and _storable(request, response):
+        modified = _stamp_time(stamp)
+        if modified is not None and not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(modified.timestamp())
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+        patch_cache_control(response, public=True, no_cache=True)
+        set_response_etag(response)
+        cache.set(key, response, CACHE_SECONDS)
+    return response
+
+
+def _storable(request, response):
+    return (
+        getattr(response, "public_page", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.user.is_authenticated
+    )
 
 
 def cache_public_page(view):

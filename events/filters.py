@@ -59,13 +59,8 @@ def most_named_places():
     return Place.objects.public().filter(pk__in=top)
 
 
-class EventFilterForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["place"].initial = self.data.get("place")
-        self.fields["actor"].initial = self.data.get("actor")
-        bound_choices(self.fields["place"], most_named_places(), _("Any place"))
-        bound_choices(self.fields["actor"], most_named_actors(), _("Any actor"))
+class DateRangeForm(forms.Form):
+    """The event filter's validation; the API uses it alone, without the choice lists."""
 
     def clean(self):
         cleaned = super().clean()
@@ -73,6 +68,15 @@ class EventFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start of the date range is after its end."))
         return cleaned
+
+
+class EventFilterForm(DateRangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].initial = self.data.get("place")
+        self.fields["actor"].initial = self.data.get("actor")
+        bound_choices(self.fields["place"], most_named_places(), _("Any place"))
+        bound_choices(self.fields["actor"], most_named_actors(), _("Any actor"))
 
 
 class DateInput(forms.DateInput):

@@ -1,6 +1,7 @@
 """Settings for kidal, read from the environment (see the README's Configuration section)."""
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "reversion",
     "csp",
     "django_otp",
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
     "events",
     "sources",
     "security",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +215,46 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# The read API (api/): public, read-only JSON for everyone alike (no logins, so no previews),
+# rate-limited per client address. KIDAL_API_RATE is "<requests>/<second|minute|hour|day>",
+# or "off" (the benchmark measures the API unthrottled).
+KIDAL_API_RATE = os.environ.get("KIDAL_API_RATE", "120/minute").strip()
+if KIDAL_API_RATE.lower() == "off":
+    KIDAL_API_RATE = None
+elif not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", KIDAL_API_RATE):
+    raise ImproperlyConfigured(
+        'KIDAL_API_RATE must be "<requests>/<second|minute|hour|day>" or "off".'
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AddressRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kidal API",
+    "DESCRIPTION": (
+        "Read-only access to the public record of the 2023 Kidal offensive: exactly what "
+        "the public pages show, reviewed and sourced."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Every content language field shares the one list of languages.
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "events.models.CONTENT_LANGUAGES"},
+    # Swagger UI's default validator badge would load an image from another host.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+}
 
 # Login lockout (django-axes): after KIDAL_LOGIN_FAILURE_LIMIT failures within the cool-off,
 # a username or a client address is locked out until it has made no attempt for the cool-off.

@@ -101,6 +101,12 @@ def pages():
         ("sitemap of claims, page 1", "/sitemap-claims.xml"),
         ("exports page", "/exports/"),
         ("claims CSV export", "/exports/claims.csv"),
+        ("API: events", "/api/v1/events/"),
+        ("API: events, filtered", f"/api/v1/events/?actor={actor.pk}&claim_kind=casualties"),
+        ("API: event", f"/api/v1/events/{event.pk}/"),
+        ("API: claims", "/api/v1/claims/"),
+        ("API: claim", f"/api/v1/claims/{claim.pk}/"),
+        ("API: citations", "/api/v1/citations/"),
     ]
     version = Version.objects.get_for_object(claim).order_by("-pk").first()
     admin = [
@@ -283,6 +289,8 @@ def main():
         "CONN_MAX_AGE": "600",
         # The page cache as in production: shared by the workers.
         "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/1"),
+        # wrk is one client: the API's per-address limit would answer it with 429s.
+        "KIDAL_API_RATE": "off",
     }
     django_setup(env)
     subprocess.run(

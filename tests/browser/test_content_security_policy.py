@@ -100,3 +100,17 @@ def test_admin_pages_keep_to_the_policy(visitors):
         recover = changelist + "recover/"
         if page.locator(f"a[href='{recover}']").count():
             _visit(admin, recover)
+
+
+@pytest.mark.browser
+def test_api_documentation_keeps_to_the_policy(visitors):
+    reader = visitors("reader")
+    page = reader.page
+    _visit(reader, "/api/v1/docs/")
+    # Swagger UI drew the operations from the schema, with nothing from another host.
+    page.locator(".opblock-summary-path").first.wait_for()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/events/" in paths and "/api/v1/claims/{id}/" in paths
+    page.locator(".opblock-summary-path", has_text="/api/v1/events/").first.click()
+    page.wait_for_load_state("networkidle")
+    reader.screenshot("api-documentation")

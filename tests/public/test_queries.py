@@ -115,6 +115,17 @@ class QueryCountTests(TestCase):
                 "events json": reverse("events:export_events_json"),
                 "claims csv": reverse("events:export_claims_csv"),
                 "claims json": reverse("events:export_claims_json"),
+                "api events": reverse("api:event-list"),
+                "api events, filtered": reverse("api:event-list")
+                + f"?actor={actor.pk}&claim_kind=casualties&sort=-start_date",
+                "api event": reverse("api:event-detail", args=[event.pk]),
+                "api claims": reverse("api:claim-list"),
+                "api claim": reverse("api:claim-detail", args=[claim.pk]),
+                "api citations": reverse("api:citation-list"),
+                "api citation": reverse("api:citation-detail", args=[citations[0].pk]),
+                "api sources": reverse("api:source-list"),
+                "api actors": reverse("api:actor-list"),
+                "api places": reverse("api:place-list"),
             }
             # Exports are files built after each publication (their build reads the record
             # in chunks); serving one reads only the publication stamp.

@@ -46,6 +46,7 @@ def public_urls(record):
                 versions.cite_url(entry, approval, "json"),
                 versions.cite_url(entry, approval, "bib"),
             ]
+    urls += api_urls(record)
     for obj in (
         record.offensive,
         record.strike,
@@ -64,6 +65,46 @@ def public_urls(record):
         record.csp_statement,
     ):
         urls.append(obj.get_absolute_url())
+    return urls
+
+
+API_RESOURCES = ("events", "claims", "citations", "sources", "actors", "places")
+
+
+def api_urls(record):
+    """Every API list, searched for each secret where it searches, and the API record of
+    every public entry (drafts and withdrawn entries answer 404: see below)."""
+    urls = [reverse("api:api-root"), reverse("api:schema")]
+    urls += [reverse(f"api:{name[:-1]}-list") for name in API_RESOURCES]
+    urls += [
+        reverse(f"api:{name}-list") + f"?q={secret}"
+        for name in ("event", "claim", "citation")
+        for secret in SECRETS
+    ]
+    urls += [
+        reverse("api:event-list") + f"?place={record.kidal.pk}",
+        reverse("api:claim-list") + f"?event={record.strike.pk}",
+        reverse("api:citation-list") + f"?source={record.rfi.pk}",
+    ]
+    for obj in (
+        record.offensive,
+        record.strike,
+        record.battle,
+        record.csp_claim,
+        record.medical_claim,
+        record.army_claim,
+        record.rebel_claim,
+        record.rfi_report,
+        record.csp_statement,
+        record.rfi,
+        record.statement,
+        record.csp,
+        record.mnla,
+        record.fama,
+        record.kidal,
+        record.anefis,
+    ):
+        urls.append(reverse(f"api:{obj._meta.model_name}-detail", args=[obj.pk]))
     return urls
 
 
@@ -116,6 +157,32 @@ class AnonymousVisibilityTests(TestCase):
             self.r.hidden_actor.get_absolute_url(),
         ):
             self.assertEqual(self.client.get(url).status_code, 404, url)
+
+    def test_non_public_entries_answer_404_in_the_api(self):
+        for obj in (
+            self.r.draft_event,
+            self.r.withdrawn,
+            self.r.draft_claim,
+            self.r.review_claim,
+            self.r.unsourced,
+            self.r.withdrawn_claim,
+            self.r.draft_citation,
+            self.r.hidden_place,
+            self.r.hidden_actor,
+        ):
+            url = reverse(f"api:{obj._meta.model_name}-detail", args=[obj.pk])
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+
+    def test_staff_see_only_the_public_record_in_the_api(self):
+        self.client.force_login(self.r.author)
+        for url in api_urls(self.r):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            content = (
+                body(response).replace(url.split("?q=")[-1], "") if "?q=" in url else body(response)
+            )
+            for secret in SECRETS:
+                self.assertNotIn(secret, content, f"{secret} on {url}")
 
     def test_preview_parameter_is_ignored_for_the_public(self):
         response = self.client.get(self.r.strike.get_absolute_url() + "?preview=1")
