@@ -72,6 +72,7 @@ class ActorSerializer(serializers.ModelSerializer):
             "name",
             "slug",
             "kind",
+            "side",
             "aliases",
             "parent",
             "description",
@@ -92,6 +93,8 @@ class PlaceSerializer(serializers.ModelSerializer):
             "slug",
             "alternative_names",
             "region",
+            "admin2",
+            "admin3",
             "country",
             "latitude",
             "longitude",
@@ -145,9 +148,21 @@ class EventSerializer(serializers.ModelSerializer):
 class CitationLinkSerializer(serializers.ModelSerializer):
     """What a citation says about one claim: the quoted passage and whether it supports it."""
 
+    reported_by = PublicIdField(
+        help_text="The citation through whose account the record knows this document, if any."
+    )
+
     class Meta:
         model = ClaimCitation
-        fields = ["citation", "quote", "quote_language", "translation", "locator", "stance"]
+        fields = [
+            "citation",
+            "reported_by",
+            "quote",
+            "quote_language",
+            "translation",
+            "locator",
+            "stance",
+        ]
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -157,6 +172,11 @@ class ClaimSerializer(serializers.ModelSerializer):
     )
     citations = CitationLinkSerializer(source="citation_links", many=True, read_only=True)
     contradicts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    corroboration = serializers.CharField(
+        source="corroboration_display",
+        read_only=True,
+        help_text="How the claim is backed, in words, as the public pages say it.",
+    )
 
     class Meta:
         model = Claim
@@ -173,6 +193,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "figure_unit",
             "assessment",
             "assessment_note",
+            "independent_outlets",
+            "party_outlets",
+            "disputed_by_citation",
+            "corroboration",
             "contradicts",
             "citations",
             "language",
@@ -184,6 +208,11 @@ class SourceSerializer(serializers.ModelSerializer):
     permalink = PermalinkField()
     aliases = LinesField(source="alias_list")
     actor = PublicIdField(help_text="The actor the source speaks for, when it is a party.")
+    side = serializers.CharField(
+        source="party_side",
+        read_only=True,
+        help_text="The side of the conflict the source speaks for; empty when not a party.",
+    )
 
     class Meta:
         model = Source
@@ -196,6 +225,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "country",
             "language",
             "is_party",
+            "side",
             "actor",
             "aliases",
             "website",
@@ -214,6 +244,7 @@ class CitationSerializer(serializers.ModelSerializer):
         help_text="The publication date as the public pages write it."
     )
     claims = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    republishes = PublicIdField(help_text="The document this one republishes (a wire story).")
 
     class Meta:
         model = Citation
@@ -232,6 +263,7 @@ class CitationSerializer(serializers.ModelSerializer):
             "language",
             "archive_url",
             "archived_on",
+            "republishes",
             "claims",
             *PUBLICATION_FIELDS,
         ]

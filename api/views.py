@@ -73,7 +73,12 @@ class ClaimViewSet(PublicViewSet):
         Claim.objects.public()
         .select_related("claimant_actor")
         .prefetch_related(
-            Prefetch("citation_links", queryset=ClaimCitation.objects.public().order_by("id")),
+            Prefetch(
+                "citation_links",
+                queryset=ClaimCitation.objects.public()
+                .select_related("reported_by")
+                .order_by("id"),
+            ),
             Prefetch("contradicts", queryset=Claim.objects.public().only("pk").order_by("id")),
         )
     )
@@ -85,8 +90,12 @@ class ClaimViewSet(PublicViewSet):
 class CitationViewSet(PublicViewSet):
     """Public citations: the documents the claims cite."""
 
-    queryset = Citation.objects.public().prefetch_related(
-        Prefetch("claims", queryset=Claim.objects.public().only("pk").order_by("id"))
+    queryset = (
+        Citation.objects.public()
+        .select_related("republishes")
+        .prefetch_related(
+            Prefetch("claims", queryset=Claim.objects.public().only("pk").order_by("id"))
+        )
     )
     serializer_class = serializers.CitationSerializer
     filterset_class = filters.CitationFilter
