@@ -249,7 +249,6 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Every content language field shares the one list of languages.
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": "events.models.CONTENT_LANGUAGES"},
     # Swagger UI's default validator badge would load an image from another host.

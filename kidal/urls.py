@@ -9,6 +9,7 @@ handler403 = "security.views.permission_denied"
 urlpatterns = [
     path("health/live", views.live, name="live"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),

@@ -2,7 +2,8 @@ import logging
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,12 @@ def _database_ready():
     # not notice an older migration recorded as unapplied.
     loader = MigrationLoader(connection)
     return all(node in loader.applied_migrations for node in loader.graph.nodes)
+
+
+def favicon(request):
+    """Browsers and feed readers ask /favicon.ico whatever the page links to: send them to
+    the static file, which carries a far-future cache lifetime."""
+    return HttpResponsePermanentRedirect(static("kidal/favicon.ico"))
 
 
 @never_cache
