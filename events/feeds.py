@@ -48,12 +48,12 @@ class LatestEntriesFeed(Feed):
         events = list(
             Event.objects.public()
             .select_related("place")
-            .order_by("-first_published_at")[:FEED_SIZE]
+            .order_by("-first_published_at", "-pk")[:FEED_SIZE]
         )
         claims = list(
             Claim.objects.public()
             .select_related("event", "claimant_actor")
-            .order_by("-first_published_at")[:FEED_SIZE]
+            .order_by("-first_published_at", "-pk")[:FEED_SIZE]
         )
         corrections = versions.attach_entries(versions.public_corrections()[:FEED_SIZE])
         entries = events + claims + corrections

@@ -4,8 +4,10 @@ edit conflicts, status badges and bulk actions. Every change goes through events
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -82,6 +84,19 @@ def admin_url(entry):
     """The admin page of any reviewed entry or reference record."""
     opts = entry._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.pk])
+
+
+class PublicationChangeList(ChangeList):
+    """The publication column names what keeps each non-public row off the site: the related
+    rows it reads are fetched for those rows of the page only, in a constant number of
+    queries (public rows answer from their stored state)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        prefetch_related_objects(
+            [entry for entry in self.result_list if not entry.is_public],
+            *getattr(self.model, "OBSTACLE_PREFETCH", ()),
+        )
 
 
 def linked_obstacles(entry):
@@ -168,13 +183,8 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
             else "",
         )
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        listing = request.resolver_match and request.resolver_match.url_name.endswith("_changelist")
-        if listing:
-            # The publication column reads these related rows: a constant number of queries.
-            queryset = queryset.prefetch_related(*getattr(self.model, "OBSTACLE_PREFETCH", ()))
-        return queryset
+    def get_changelist(self, request, **kwargs):
+        return PublicationChangeList
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):

@@ -6,7 +6,7 @@ four-eyes check, log entry and revision), in the order the publication rule need
 reference records first, then citations, then claims, then the event.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from sources.models import Citation
 
@@ -71,12 +71,26 @@ def queue_groups(events, claims, citations, queue_size):
     )
     if not event_pks:
         return []
+    # The events first, bounded, so that only their claims are read.
+    shown = list(
+        Event.objects.filter(pk__in=event_pks)
+        .defer("pending_change")
+        .order_by("start_date", "pk")[:queue_size]
+    )
+    citation_waits = ClaimCitation.objects.filter(
+        claim=OuterRef("pk"), citation__status=Status.IN_REVIEW
+    )
     waiting = (
-        Claim.objects.filter(event__in=event_pks)
-        .filter(Q(status=Status.IN_REVIEW) | Q(citation_links__citation__status=Status.IN_REVIEW))
-        .distinct()
+        Claim.objects.filter(event__in=shown)
+        .filter(Q(status=Status.IN_REVIEW) | Exists(citation_waits))
         .select_related("claimant_actor")
-        .prefetch_related("citation_links__citation__source")
+        .defer("pending_change")
+        .prefetch_related(
+            Prefetch(
+                "citation_links__citation",
+                queryset=Citation.objects.select_related("source").defer("pending_change"),
+            )
+        )
         .order_by("pk")
     )
     by_event = {}
@@ -91,9 +105,4 @@ def queue_groups(events, claims, citations, queue_size):
                 ],
             }
         )
-    return [
-        {"event": event, "claims": by_event.get(event.pk, [])}
-        for event in Event.objects.filter(pk__in=event_pks).order_by("start_date", "pk")[
-            :queue_size
-        ]
-    ]
+    return [{"event": event, "claims": by_event.get(event.pk, [])} for event in shown]

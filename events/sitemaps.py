@@ -75,7 +75,7 @@ class ActorSitemap(Sitemap):
     limit = PAGE_SIZE
 
     def items(self):
-        return Actor.objects.public().order_by("name")
+        return Actor.objects.public().order_by("name", "pk")
 
 
 class PlaceSitemap(Sitemap):
@@ -83,7 +83,7 @@ class PlaceSitemap(Sitemap):
     limit = PAGE_SIZE
 
     def items(self):
-        return Place.objects.public().order_by("name")
+        return Place.objects.public().order_by("name", "pk")
 
 
 class SourceSitemap(Sitemap):
@@ -91,7 +91,7 @@ class SourceSitemap(Sitemap):
     limit = PAGE_SIZE
 
     def items(self):
-        return Source.objects.public().order_by("name")
+        return Source.objects.public().order_by("name", "pk")
 
 
 SITEMAPS = {

@@ -93,7 +93,8 @@ def event_prefetches(preview=False):
             .order_by("id"),
         ),
         Prefetch(
-            "children", queryset=events.select_related("place").order_by("start_date", "title")
+            "children",
+            queryset=events.select_related("place").order_by("start_date", "title", "pk"),
         ),
         Prefetch(
             "claims",
@@ -288,10 +289,13 @@ class HomeView(TemplateView):
                     Case(When(event_type=Event.Type.CAMPAIGN, then=0), default=1),
                     F("end_date").desc(nulls_last=True),
                     "start_date",
+                    "pk",
                 )[:HOME_TIMELINE_SIZE]
             )
             listed = list(
-                in_window.select_related("place").order_by("start_date", "title")[:HOME_LIST_SIZE]
+                in_window.select_related("place").order_by("start_date", "title", "pk")[
+                    :HOME_LIST_SIZE
+                ]
             )
             ends = Coalesce("end_date", "start_date")
             period = {
@@ -312,11 +316,11 @@ class HomeView(TemplateView):
                 "sources": Source.objects.public().count(),
                 "citations": Citation.objects.public().count(),
             },
-            recent_events=public.order_by("-first_published_at")[:6],
+            recent_events=public.order_by("-first_published_at", "-pk")[:6],
             recent_claims=Claim.objects.public()
             .select_related("event", "claimant_actor")
-            .order_by("-first_published_at")[:6],
-            corrections=public.exclude(corrected_at=None).order_by("-corrected_at")[:3],
+            .order_by("-first_published_at", "-pk")[:6],
+            corrections=public.exclude(corrected_at=None).order_by("-corrected_at", "-pk")[:3],
         )
         return context
 
@@ -346,7 +350,7 @@ class EventListView(FilterView):
             Event.objects.public()
             .select_related("place")
             .annotate(claim_count=count_of(Claim.objects.public(), "event"))
-            .order_by("start_date", "title")
+            .order_by("start_date", "title", "pk")
         )
 
 
@@ -598,7 +602,7 @@ class ActorListView(ListView):
                 event_count=count_of(EventActor.objects.public(), "actor"),
                 claim_count=count_of(Claim.objects.public(), "claimant_actor"),
             )
-            .order_by("name")
+            .order_by("name", "pk")
         )
 
 
@@ -631,8 +635,8 @@ class ActorDetailView(DetailView):
             claims_total=claims.count(),
             all_events_url=f"{reverse('events:event_list')}?actor={actor.pk}",
             all_claims_url=f"{reverse('events:claim_list')}?claimant={actor.pk}",
-            members=Actor.objects.public().filter(parent=actor).order_by("name"),
-            sources=Source.objects.public().filter(actor=actor).order_by("name"),
+            members=Actor.objects.public().filter(parent=actor).order_by("name", "pk"),
+            sources=Source.objects.public().filter(actor=actor).order_by("name", "pk"),
         )
         return context
 
@@ -646,7 +650,7 @@ class PlaceListView(ListView):
         return (
             Place.objects.public()
             .annotate(event_count=count_of(Event.objects.public(), "place"))
-            .order_by("name")
+            .order_by("name", "pk")
         )
 
 
@@ -663,7 +667,7 @@ class PlaceDetailView(DetailView):
         context["events"] = (
             events.select_related("place")
             .annotate(claim_count=count_of(Claim.objects.public(), "event"))
-            .order_by("start_date", "title")[:DETAIL_LIST_SIZE]
+            .order_by("start_date", "title", "pk")[:DETAIL_LIST_SIZE]
         )
         context["events_total"] = events.count()
         context["all_events_url"] = f"{reverse('events:event_list')}?place={self.object.pk}"
@@ -679,7 +683,7 @@ class MapView(TemplateView):
         context["places"] = list(
             Place.objects.public()
             .annotate(event_count=count_of(Event.objects.public(), "place"))
-            .order_by("name")
+            .order_by("name", "pk")
         )
         return context
 

@@ -33,7 +33,7 @@ class SourceListView(ListView):
         return (
             public_sources()
             .annotate(claim_count=count_of(ClaimCitation.objects.public(), "citation__source"))
-            .order_by("name")
+            .order_by("name", "pk")
         )
 
 
@@ -50,7 +50,7 @@ class SourceDetailView(DetailView):
             Citation.objects.public()
             .filter(source=self.object)
             .annotate(claim_count=count_of(ClaimCitation.objects.public(), "citation"))
-            .order_by("-published_on", "title")
+            .order_by("-published_on", "title", "pk")
         )
         page = Paginator(citations, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
