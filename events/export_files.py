@@ -6,7 +6,7 @@ So the four files (events and claims, CSV and JSON) are written by ``build`` to
 with a manifest giving each file's size, SHA-256 and the publication stamp it was built at.
 A reader therefore always downloads a complete file, never a truncated one.
 
-``build`` runs after every approval or withdrawal (in a background thread, after the commit;
+``build`` runs after every approval or withdrawal (in a separate process, after the commit;
 at once when ``KIDAL_EXPORTS_IN_BACKGROUND`` is off, as in tests), from ``manage.py
 build_exports``, and when a download finds the files older than the record. While a build
 runs, readers get the previous complete files, which say when they were built.
@@ -16,12 +16,14 @@ import fcntl
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .caching import publication_stamp
@@ -92,14 +94,33 @@ def build(force=False):
         return built
 
 
-def _build_in_background():
-    def run():
-        try:
-            build()
-        finally:
-            close_old_connections()
+_started = []  # the build process this worker started last
 
-    threading.Thread(target=run, name="kidal-exports", daemon=True).start()
+
+def _build_in_background():
+    """Build in a separate process: a build of tens of thousands of entries would hold the
+    web worker's interpreter for minutes and slow every page the worker serves meanwhile.
+    While the one it started runs, a worker starts no other (every download of stale files
+    asks); a process that finds another worker's build holding the lock stops at once."""
+    if _started and _started[-1].poll() is None:
+        return
+    package_parent = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(package_parent), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kidal", "build_exports", "--if-stale"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,  # not stopped with the worker that started it
+    )
+    _started[:] = [process]
+    # Reap it when it ends, so that no finished build lingers as a zombie process.
+    threading.Thread(target=process.wait, name="kidal-exports", daemon=True).start()
 
 
 def _build_after_commit():

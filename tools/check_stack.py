@@ -269,6 +269,21 @@ def main():
         check(len(sessions) >= 1, "the session lives in Redis (and the database)")
         status, _, body = browser.fetch(f"{origin}/admin/review-queue/")
         check(status == 200, "the review queue")
+
+        # Without export files, a download starts a build in a process of its own and says
+        # so; the complete file is served once the build is done.
+        shutil.rmtree(work / "data" / "exports")
+        status, headers, _ = browser.fetch(f"{origin}/exports/claims.csv")
+        check(status == 503 and "Retry-After" in headers, f"export being prepared ({status})")
+        for _ in range(300):
+            status, headers, body = browser.fetch(f"{origin}/exports/claims.csv")
+            if status == 200:
+                break
+            time.sleep(0.2)
+        check(
+            status == 200 and body.startswith("claim_id,") and len(body.splitlines()) > 100,
+            f"export built in the background and served ({status})",
+        )
         print("The production stack works: nginx, TLS, gunicorn, PostgreSQL and Redis.")
     finally:
         for process in reversed(processes):

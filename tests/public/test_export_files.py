@@ -6,6 +6,7 @@ import hashlib
 import io
 from unittest import mock
 
+from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -101,3 +102,35 @@ class ExportScheduleTests(TestCase):
             callback for callback in callbacks if callback is export_files._build_after_commit
         ]
         self.assertEqual(len(builds), 1)
+
+
+class BackgroundBuildTests(TestCase):
+    def test_the_background_build_is_a_process_of_its_own_building_only_if_stale(self):
+        with (
+            mock.patch.object(export_files, "_started", []),
+            mock.patch.object(export_files.subprocess, "Popen") as popen,
+        ):
+            popen.return_value.poll.return_value = None  # still running
+            export_files._build_in_background()
+            export_files._build_in_background()
+            self.assertEqual(popen.call_count, 1, "a second build while the first runs")
+            command = popen.call_args.args[0]
+            self.assertEqual(command[1:], ["-m", "kidal", "build_exports", "--if-stale"])
+            self.assertTrue(popen.call_args.kwargs["start_new_session"])
+
+            popen.return_value.poll.return_value = 0  # finished
+            export_files._build_in_background()
+            self.assertEqual(popen.call_count, 2)
+
+    def test_build_exports_if_stale_leaves_current_files_alone(self):
+        published_claim(author=editor(), approver=reviewer())
+        call_command("build_exports", stdout=io.StringIO())
+        manifest = (export_files.root() / export_files.MANIFEST).read_bytes()
+        out = io.StringIO()
+        call_command("build_exports", "--if-stale", stdout=out)
+        self.assertIn("current", out.getvalue())
+        self.assertEqual((export_files.root() / export_files.MANIFEST).read_bytes(), manifest)
+
+        published_claim(author=editor("second"), approver=reviewer("second-reviewer"))
+        call_command("build_exports", "--if-stale", stdout=io.StringIO())
+        self.assertEqual(export_files.manifest()["stamp"], publication_stamp()[0])
