@@ -3,13 +3,15 @@ choice lists their forms build for the page, plus text search where the site has
 
 import django_filters
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from events import filters as public_filters
 from events import search
-from events.models import Actor, Place
+from events.models import Actor, Place, Transition
+from events.versions import VERSIONED
 from sources.models import Citation, Source
 
 
@@ -69,3 +71,26 @@ class SourceFilter(django_filters.FilterSet):
     class Meta:
         model = Source
         fields = ["kind", "is_party"]
+
+
+class CorrectionFilter(django_filters.FilterSet):
+    """Corrections by the day they were approved (in the site's time zone) and by the kind
+    of entry they corrected."""
+
+    start = django_filters.DateFilter(
+        label=_("From"), field_name="created_at", lookup_expr="date__gte"
+    )
+    end = django_filters.DateFilter(label=_("To"), field_name="created_at", lookup_expr="date__lte")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of entry"),
+        choices=[(model._meta.model_name, model._meta.verbose_name) for model in VERSIONED],
+        method="filter_kind",
+    )
+
+    class Meta:
+        model = Transition
+        form = public_filters.DateRangeForm
+        fields = ["start", "end", "kind"]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(content_type=ContentType.objects.get_by_natural_key("events", value))

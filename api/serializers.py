@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from events import dates
 from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place
+from events.versions import VERSIONED
 from sources.models import Citation, Source
 
 
@@ -19,8 +20,8 @@ from sources.models import Citation, Source
 class PermalinkField(serializers.Field):
     """The entry's public page, made absolute with KIDAL_SITE_URL: its permanent link."""
 
-    def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
+    def __init__(self, source="*", **kwargs):
+        super().__init__(source=source, read_only=True, **kwargs)
 
     def to_representation(self, entry):
         return settings.KIDAL_SITE_URL + entry.get_absolute_url()
@@ -270,3 +271,29 @@ class CitationSerializer(serializers.ModelSerializer):
 
     def get_published(self, citation) -> str:
         return dates.citation_date(citation)
+
+
+class CorrectionSerializer(serializers.Serializer):
+    """One approved correction of a public event or claim: the reviewer's note, when it was
+    approved, the entry it corrected and the permanent link of the corrected version. The
+    view sets ``entry`` on each (events.versions.attach_entries)."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.SerializerMethodField(help_text="The kind of entry corrected.")
+    entry = serializers.IntegerField(
+        source="entry.pk", read_only=True, help_text="The id of the event or claim corrected."
+    )
+    permalink = PermalinkField(source="entry")
+    version = serializers.SerializerMethodField(
+        help_text="The permanent link of the version this correction published."
+    )
+    note = serializers.CharField(source="correction_note", read_only=True)
+    corrected_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    @extend_schema_field({"type": "string", "enum": [m._meta.model_name for m in VERSIONED]})
+    def get_kind(self, correction):
+        return correction.entry._meta.model_name
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_version(self, correction):
+        return settings.KIDAL_SITE_URL + correction.version_url

@@ -13,6 +13,7 @@ router.register("citations", views.CitationViewSet)
 router.register("sources", views.SourceViewSet)
 router.register("actors", views.ActorViewSet)
 router.register("places", views.PlaceViewSet)
+router.register("corrections", views.CorrectionViewSet, basename="correction")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -14,6 +14,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 
+from events import versions
 from events.caching import cached_public_response
 from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place
 from sources.models import Citation, Source
@@ -130,6 +131,26 @@ class PlaceViewSet(PublicViewSet):
     filterset_class = filters.PlaceFilter
     ordering = ("name",)
     ordering_fields = ("id", "name")
+
+
+class CorrectionViewSet(PublicViewSet):
+    """Approved corrections of public events and claims, newest first: what /corrections/
+    lists. A correction of an entry taken off the site is not listed."""
+
+    serializer_class = serializers.CorrectionSerializer
+    filterset_class = filters.CorrectionFilter
+    ordering = ("-created_at", "-pk")
+
+    def get_queryset(self):
+        # Built per request: it looks up content types, which import time cannot.
+        return versions.public_corrections()
+
+    def paginate_queryset(self, queryset):
+        return versions.attach_entries(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        (correction,) = versions.attach_entries([super().get_object()])
+        return correction
 
 
 @method_decorator(csp_update({"img-src": [SELF, "data:"]}), name="dispatch")

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "events",
     "sources",
+    "mirror",
     "security",
     "api",
 ]
@@ -204,6 +205,9 @@ KIDAL_EXPORTS_IN_BACKGROUND = os.environ.get("KIDAL_EXPORTS_IN_BACKGROUND", "1")
 # Public pages are cached for anonymous readers (events/caching.py); 0 turns it off, as the
 # benchmark does to measure uncached pages.
 KIDAL_PAGE_CACHE = os.environ.get("KIDAL_PAGE_CACHE", "1") == "1"
+# The Ed25519 private key (a PEM file) that signs the manifest of a static mirror
+# (manage.py build_mirror; mirror_key makes one).
+KIDAL_MIRROR_SIGNING_KEY = os.environ.get("KIDAL_MIRROR_SIGNING_KEY", "")
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

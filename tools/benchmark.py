@@ -12,6 +12,10 @@ measured twice: warm (the page cache on, after a first request) and uncached
     .venv/bin/python manage.py generate_synthetic --events 10000
     .venv/bin/python tools/benchmark.py --duration 5
 
+``--mirror`` times ``manage.py build_mirror`` instead (a first build into an empty folder,
+then a rebuild with nothing changed), on the database at hand (DATABASE_URL, or the SQLite
+demo when it is unset), and prints the times; it needs neither wrk nor PostgreSQL.
+
 Needs wrk (Debian: apt-get install wrk) and Redis for the page cache (CACHE_URL, by default
 redis://127.0.0.1:6379/1). Each server and each load run stops by itself;
 every request goes to 127.0.0.1.
@@ -260,6 +264,32 @@ def row(name, result, baseline, size=None):
     )
 
 
+def time_mirror():
+    """Seconds for a first build of the static mirror and for a rebuild with no change."""
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        key = Path(folder) / "key.pem"
+        subprocess.run(
+            [sys.executable, "manage.py", "mirror_key", str(key)],
+            cwd=PROJECT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        env = {**os.environ, "KIDAL_MIRROR_SIGNING_KEY": str(key)}
+        for _run in range(2):
+            started = time.perf_counter()
+            built = subprocess.run(
+                [sys.executable, "manage.py", "build_mirror", "-v0", str(Path(folder) / "m")],
+                cwd=PROJECT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            times.append((time.perf_counter() - started, built.stdout.split(";")[0]))
+    return times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per page")
@@ -270,9 +300,18 @@ def main():
         help="do not time a build of the export files when those on disk are current "
         "(it takes minutes at 10,000 events)",
     )
+    parser.add_argument(
+        "--mirror",
+        action="store_true",
+        help="only time a build and a rebuild of the static mirror, on the database at hand",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--output", default=str(PROJECT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
+    if args.mirror:
+        for label, (seconds, counts) in zip(("build", "rebuild"), time_mirror(), strict=True):
+            print(f"Mirror {label}: {seconds:.1f} s ({counts})")
+        return
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):

@@ -3,11 +3,12 @@
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils.dateparse import parse_datetime
 from django.utils.http import parse_http_date
 
 from events import workflow
-from events.models import Actor
-from tests.events.helpers import pending_edit
+from events.models import Actor, Claim, Transition
+from tests.events.helpers import correct, pending_edit
 from tests.public.helpers import build_record
 
 API = "/api/v1"
@@ -110,6 +111,79 @@ class ListAndDetailTests(RecordTestCase):
         for method in ("post", "put", "patch", "delete"):
             response = getattr(self.client, method)(f"{API}/events/{self.r.strike.pk}/")
             self.assertEqual(response.status_code, 405, method)
+
+
+class CorrectionTests(RecordTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        r = cls.r
+        cls.event_fix = correct(r.battle, r, "The fighting was at night.", summary="At night.")
+        cls.claim_fix = correct(r.army_claim, r, "The army's words, exactly.", text="We hold it.")
+        # Not public: a correction of an entry since withdrawn, of a claim on a draft event,
+        # and a change waiting for review (its note is only written when it is approved).
+        correct(r.rebel_claim, r, "Zqxwithdrawnfix", text="Repelled.")
+        workflow.withdraw(r.rebel_claim, by=r.approver, comment="Retracted.")
+        hidden = Claim.objects.get(text="Zqxdraftevent claim")
+        cls.hidden_fix = correct(hidden, r, "Zqxdrafteventfix", text="Zqxdraftevent claim 2")
+        pending_edit(r.medical_claim, by=r.author, text="Zqxpendingfix")
+        workflow.submit(r.medical_claim, by=r.author)
+
+    def test_approved_corrections_are_listed_newest_first_with_note_time_and_links(self):
+        r = self.r
+        response = self.get(f"{API}/corrections/")
+        self.assertEqual(ids(response), [self.claim_fix.pk, self.event_fix.pk])
+        event_fix = response.json()["results"][1]
+        self.assertEqual(
+            event_fix,
+            {
+                "id": self.event_fix.pk,
+                "kind": "event",
+                "entry": r.battle.pk,
+                "permalink": "http://testserver/events/anefis-fighting/",
+                "version": f"http://testserver/events/anefis-fighting/v/{self.event_fix.pk}/",
+                "note": "The fighting was at night.",
+                "corrected_at": event_fix["corrected_at"],
+            },
+        )
+        self.assertEqual(parse_datetime(event_fix["corrected_at"]), self.event_fix.created_at)
+        claim_fix = self.get(f"{API}/corrections/{self.claim_fix.pk}/").json()
+        self.assertEqual((claim_fix["kind"], claim_fix["entry"]), ("claim", r.army_claim.pk))
+        self.assertEqual(
+            claim_fix["permalink"], "http://testserver" + r.army_claim.get_absolute_url()
+        )
+        # The same corrections as the public page lists.
+        page = self.get("/corrections/").content.decode()
+        for correction in response.json()["results"]:
+            self.assertIn(correction["note"].replace("'", "&#x27;"), page)
+
+    def test_nothing_unapproved_or_off_the_site_is_listed(self):
+        content = self.get(f"{API}/corrections/").content.decode()
+        for secret in ("Zqxwithdrawnfix", "Zqxdrafteventfix", "Zqxpendingfix"):
+            self.assertNotIn(secret, content)
+        self.get(f"{API}/corrections/{self.hidden_fix.pk}/", status=404)
+        # Other steps of the log are not corrections, whatever they carry.
+        submitted = Transition.objects.filter(action="submit").first()
+        self.get(f"{API}/corrections/{submitted.pk}/", status=404)
+
+    def test_filters_by_kind_and_date(self):
+        day = self.event_fix.created_at.date().isoformat()
+        cases = {
+            "kind=event": [self.event_fix.pk],
+            "kind=claim": [self.claim_fix.pk],
+            f"start={day}&end={day}": [self.claim_fix.pk, self.event_fix.pk],
+            "end=2023-12-31": [],
+            "sort=id": [self.event_fix.pk, self.claim_fix.pk],
+        }
+        for query, wanted in cases.items():
+            self.assertEqual(ids(self.get(f"{API}/corrections/?{query}")), wanted, query)
+        for query in ("kind=citation", "start=2024-01-02&end=2024-01-01", "start=soon"):
+            self.get(f"{API}/corrections/?{query}", status=400)
+
+    def test_responses_carry_last_modified_and_etag(self):
+        response = self.get(f"{API}/corrections/")
+        self.get(f"{API}/corrections/", status=304, If_None_Match=response["ETag"])
+        self.assertIn("Last-Modified", response)
 
 
 class FilterTests(RecordTestCase):

@@ -5,6 +5,7 @@ from django.test import TestCase
 from drf_spectacular.validation import validate_schema
 from openapi_schema_validator import OAS30Validator
 
+from tests.events.helpers import correct
 from tests.public.helpers import build_record
 
 
@@ -12,6 +13,7 @@ class SchemaTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.r = build_record()
+        cls.correction = correct(cls.r.battle, cls.r, "At night.", summary="At night.")
 
     def schema(self):
         response = self.client.get("/api/v1/schema/")
@@ -25,7 +27,7 @@ class SchemaTests(TestCase):
 
     def test_the_schema_describes_every_resource(self):
         paths = set(self.schema()["paths"])
-        for name in ("events", "claims", "citations", "sources", "actors", "places"):
+        for name in ("events", "claims", "citations", "sources", "actors", "places", "corrections"):
             self.assertIn(f"/api/v1/{name}/", paths)
             self.assertIn(f"/api/v1/{name}/{{id}}/", paths)
 
@@ -38,6 +40,7 @@ class SchemaTests(TestCase):
             "sources": self.r.statement.pk,
             "actors": self.r.mnla.pk,
             "places": self.r.anefis.pk,
+            "corrections": self.correction.pk,
         }
         checked = set()
         for path, operations in schema["paths"].items():

@@ -60,3 +60,17 @@ def pending_edit(entry, *, by, **fields):
     workflow.edit(entry, snapshot, by=by)
     entry.refresh_from_db()
     return snapshot
+
+
+def correct(entry, record, note, **fields):
+    """Edit published content and approve the change with a correction note (``record``
+    gives the author and the approver); the approval, reloaded."""
+    snapshot = drafts.snapshot_of(entry)
+    snapshot["fields"].update(fields)
+    workflow.edit(entry, snapshot, by=record.author)
+    workflow.submit(entry, by=record.author)
+    workflow.approve(entry, by=record.approver, correction_note=note)
+    entry.refresh_from_db()
+    return Transition.objects.filter(
+        action="approve", object_id=str(entry.pk), content_type__model=entry._meta.model_name
+    ).latest("pk")

@@ -68,7 +68,7 @@ def public_urls(record):
     return urls
 
 
-API_RESOURCES = ("events", "claims", "citations", "sources", "actors", "places")
+API_RESOURCES = ("events", "claims", "citations", "sources", "actors", "places", "corrections")
 
 
 def api_urls(record):
