@@ -417,9 +417,7 @@ def test_editor_previews_then_imports_a_pasted_list(client):
     # Each line says what it matched and why.
     assert "Source: no recorded source goes by “RFI”: a new one." in content
     assert "Source: the new source “RFI” of an earlier line." in content
-    assert (
-        "Citation: no recorded citation has this URL, or this source, title and date." in content
-    )
+    assert "Citation: no recorded citation has this URL, or this source, title and date." in content
 
     hidden_list = html.unescape(HIDDEN_REFERENCES.search(content)["value"])
     assert hidden_list == MALFORMED_LIST
