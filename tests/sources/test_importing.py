@@ -505,3 +505,12 @@ def test_command_fails_on_an_unknown_user():
     with pytest.raises(CommandError, match="No user"):
         run_command(str(OFFENSIVE), "--user", "nobody")
     assert not Citation.objects.exists()
+
+
+def test_import_page_shows_the_accepted_formats(client):
+    client.force_login(editor())
+    content = client.get(reverse(IMPORT_URL)).content.decode()
+    formats = content[content.index('id="import-formats"') :]
+    for written in ("20 novembre 2023", "November 20, 2023", "20 Nov 2023", "1er octobre 2023"):
+        assert f"<code>{written}</code>" in formats
+    assert "<code>Web site: 2023-10-02 . Mali : l&#x27;armée à Anéfis" in formats
