@@ -114,6 +114,10 @@ class ClaimCitationInline(admin.StackedInline):
         "translation",
     ]
 
+    def get_queryset(self, request):
+        # Each link's heading names its document (ClaimCitation.__str__).
+        return super().get_queryset(request).select_related("citation")
+
 
 @admin.register(Claim)
 class ClaimAdmin(ReviewableAdmin):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -689,6 +690,9 @@ class ClaimQuerySet(ReviewableQuerySet):
 
 
 # What readers can ask of a claim's backing: key: (label, condition on the stored fields).
+# Each half of a citation link's name (claim → document), in characters.
+STR_PART_LENGTH = 60
+
 CORROBORATION_LEVELS = {
     "independent": (
         _("Corroborated by 2 or more independent outlets"),
@@ -1051,7 +1055,10 @@ class ClaimCitation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.citation} → {self.claim_id}"
+        # Shown as the heading of each link in the claim's form and in the review log: the
+        # claim and the document in words, short enough for one line (never the claim's id).
+        claim = Truncator(str(self.claim)).chars(STR_PART_LENGTH)
+        return f"{claim} → {Truncator(self.citation.title).chars(STR_PART_LENGTH)}"
 
     def clean(self):
         if self.translation.strip() and not self.quote.strip():

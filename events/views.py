@@ -38,6 +38,7 @@ from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
+from django_filters import OrderingFilter
 from django_filters.views import FilterView
 
 from sources.models import Citation, Source
@@ -331,19 +332,35 @@ class HomeView(TemplateView):
         return f"{reverse('events:event_list')}?start={period['first']}&end={last_day}"
 
 
-class EventListView(FilterView):
-    model = Event
-    filterset_class = EventFilter
+class PublicFilterView(FilterView):
+    """A public list with its filter form, which phones see folded in a <details> element:
+    open when filters are in use or wrong, so readers see what narrowed the list."""
+
     paginate_by = PAGE_SIZE
-    template_name = "events/event_list.html"
+    export_kind = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if not self.filterset.form.errors and context.get("paginator"):
+        form = self.filterset.form
+        if not form.errors and context.get("paginator"):
             context["selection_exports"] = selection_export_links(
-                self.request, "events", context["paginator"].count
+                self.request, self.export_kind, context["paginator"].count
             )
+        active = sum(
+            1
+            for name, field in self.filterset.filters.items()
+            if not isinstance(field, OrderingFilter) and self.request.GET.get(name, "").strip()
+        )
+        context["active_filters"] = active
+        context["filters_open"] = bool(active or form.errors)
         return context
+
+
+class EventListView(PublicFilterView):
+    model = Event
+    filterset_class = EventFilter
+    export_kind = "events"
+    template_name = "events/event_list.html"
 
     def get_queryset(self):
         return (
@@ -405,19 +422,11 @@ def published_version_context(entry):
 # Claims --------------------------------------------------------------------------------
 
 
-class ClaimListView(FilterView):
+class ClaimListView(PublicFilterView):
     model = Claim
     filterset_class = ClaimFilter
-    paginate_by = PAGE_SIZE
+    export_kind = "claims"
     template_name = "events/claim_list.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if not self.filterset.form.errors and context.get("paginator"):
-            context["selection_exports"] = selection_export_links(
-                self.request, "claims", context["paginator"].count
-            )
-        return context
 
     def get_queryset(self):
         return (

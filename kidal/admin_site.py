@@ -245,6 +245,28 @@ class KidalAdminSite(admin.AdminSite):
             content_type = ContentType.objects.get_for_model(row["entry"])
             row["request"] = latest.get((content_type.pk, str(row["entry"].pk)))
 
+    def link_entries(self, items):
+        """Give each log item (a step or a version: ``content_type`` and ``object_id``) the
+        admin address of the entry it concerns, when that entry still exists; one query per
+        kind of entry."""
+        wanted = {}
+        for item in items:
+            wanted.setdefault(item.content_type, set()).add(item.object_id)
+        existing = {}
+        for content_type, ids in wanted.items():
+            model = content_type.model_class()
+            if model is None or model not in self._registry:
+                continue
+            found = model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
+            existing[content_type] = {str(pk) for pk in found}
+        for item in items:
+            item.admin_url = None
+            if str(item.object_id) in existing.get(item.content_type, ()):
+                opts = item.content_type.model_class()._meta
+                item.admin_url = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.object_id]
+                )
+
     def audit_view(self, request):
         """Recent versions and review steps across the site, for staff who can read the log."""
         if not request.user.has_perm("events.view_transition"):
@@ -273,6 +295,10 @@ class KidalAdminSite(admin.AdminSite):
         page = Paginator(entries.order_by(f"-{date_field}", "-pk"), 50).get_page(
             request.GET.get("page")
         )
+        if kind == "transitions":
+            self.link_entries(page.object_list)
+        else:
+            self.link_entries([v for revision in page for v in revision.version_set.all()])
         query = request.GET.copy()
         query.pop("page", None)
         context = {

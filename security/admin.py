@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef
+from django.urls import Resolver404, resolve, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -17,16 +19,48 @@ for model in (TOTPDevice, StaticDevice):
         admin.site.unregister(model)
 
 
+def entry_url(admin_site, path):
+    """The change page of the entry an admin address is about ("/admin/events/claim/12/
+    transition/" → "/admin/events/claim/12/change/"), or None."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    object_id = match.kwargs.get("object_id")
+    if match.namespace != admin_site.name or not object_id:
+        return None
+    for model in admin_site._registry:
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if (match.url_name or "").startswith(prefix):
+            return reverse(f"{admin_site.name}:{prefix}change", args=[object_id])
+    return None
+
+
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
     """The security log, read-only for every staff member, superusers included."""
 
-    list_display = ("created_at", "kind", "username", "address", "path", "detail")
+    list_display = ("created_at", "kind", "username", "concerns", "address", "path", "detail")
     list_filter = ("kind", "created_at")
     search_fields = ("username", "address", "path", "detail")
     date_hierarchy = "created_at"
     list_select_related = ("user",)
     actions = None
+
+    @admin.display(description=_("concerns"))
+    def concerns(self, event):
+        """A link to the admin page of what the entry is about: the entry whose page or step
+        was refused, else the account."""
+        entry = entry_url(self.admin_site, event.path)
+        if entry:
+            return format_html('<a href="{}">{}</a>', entry, _("the entry"))
+        if event.user_id:
+            url = reverse(
+                f"admin:{User._meta.app_label}_{User._meta.model_name}_change",
+                args=[event.user_id],
+            )
+            return format_html('<a href="{}">{}</a>', url, event.user.get_username())
+        return "—"
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff

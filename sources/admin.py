@@ -12,6 +12,7 @@ from events.review_admin import PublicFilter, ReviewableAdmin, StatusFilter
 from .forms import ReferenceListForm
 from .importing import ImportResult, apply_import, plan_import
 from .models import Citation, Source
+from .references import EXAMPLE_DATES, EXAMPLE_LINES
 
 
 @admin.register(Source)
@@ -105,5 +106,7 @@ class CitationAdmin(ReviewableAdmin):
             "form": form,
             "plan": plan,
             "preview": ImportResult.of(plan) if plan else None,
+            "example_lines": EXAMPLE_LINES,
+            "example_dates": EXAMPLE_DATES,
         }
         return TemplateResponse(request, "admin/sources/citation/import_references.html", context)

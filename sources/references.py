@@ -93,8 +93,27 @@ _ARCHIVE_HOSTS = {
 _ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
 # Month names in English or French ("20 novembre 2023", "1er décembre 2023", "févr. 2024").
 _MONTH_NAME = r"(?P<month>[^\W\d_]+)\.?"
-_MONTH_DAY_YEAR = re.compile(_MONTH_NAME + r" (?P<day>\d{1,2}), (?P<year>\d{4})")
-_DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?:er)? " + _MONTH_NAME + r" (?P<year>\d{4})")
+# A day with its ordinal as French ("1er", or "1ᵉʳ" as French pages print it) or English
+# ("1st", "22nd") writes it.
+_DAY = r"(?P<day>\d{1,2})(?:er|ᵉʳ|st|nd|rd|th)?"
+_MONTH_DAY_YEAR = re.compile(_MONTH_NAME + " " + _DAY + r",? (?P<year>\d{4})")
+_DAY_MONTH_YEAR = re.compile(_DAY + " " + _MONTH_NAME + r" (?P<year>\d{4})")
+# Examples of what the import accepts, shown on the import page (and each one tested).
+EXAMPLE_LINES = [
+    'Doe, Jane (14 November 2023). "Kidal retaken". Example Times. Retrieved 1 June 2024.',
+    '"Kidal sur le qui-vive". RFI (in French). 10 novembre 2023. Retrieved 1er juin 2024.',
+    "Web site: 2023-10-02 . Mali : l'armée à Anéfis . 2024-05-28 . RFI . fr.",
+]
+EXAMPLE_DATES = [
+    "2023-11-20",
+    "20 November 2023",
+    "November 20, 2023",
+    "20 Nov 2023",
+    "20 novembre 2023",
+    "1er octobre 2023",
+    "November 2023",
+    "novembre 2023",
+]
 _MONTH_YEAR = re.compile(_MONTH_NAME + r" (?P<year>\d{4})")
 
 _LIST_NUMBERING = re.compile(r"^(?:\d{1,3}[.)]|[-*•])\s+")

@@ -15,6 +15,16 @@ register = template.Library()
 
 EXTRACT = "kidal/map/mali.json"
 PIXELS_PER_DEGREE = 40
+# The Kidal region, from Gao and Bourem to Tessalit and Tinzaouaten (west, south, east,
+# north): most of the offensive's places crowd into a corner of the whole country's map.
+KIDAL_AREA = (-1.2, 15.6, 3.6, 20.7)
+# About 390 units wide: drawn across a 360-pixel phone, its labels keep their size.
+KIDAL_AREA_PIXELS_PER_DEGREE = 85
+# Label font sizes in map units, by CSS class. The whole country drawn across a phone is
+# shrunk to less than half, so it gets a layout of its own with fewer, larger names.
+LABELS = {"label": 14}
+PHONE_LABELS = {"label-wide": 14, "label-phone": 26}
+CHARACTER_WIDTH = 0.543  # of the font size, for the system sans-serif
 
 
 @lru_cache(maxsize=1)
@@ -24,30 +34,59 @@ def _extract():
         return json.load(handle)
 
 
-def _frame():
-    west, south, east, north = _extract()["bbox"]
-    x_scale = math.cos(math.radians((south + north) / 2))
-    width = (east - west) * x_scale * PIXELS_PER_DEGREE
-    height = (north - south) * PIXELS_PER_DEGREE
-    return west, north, x_scale, round(width), round(height)
+class Frame:
+    """An equirectangular projection of a box of longitudes and latitudes."""
 
+    def __init__(self, west, south, east, north, pixels_per_degree):
+        self.west, self.south, self.east, self.north = west, south, east, north
+        self.scale = pixels_per_degree
+        self.x_scale = math.cos(math.radians((south + north) / 2))
+        self.width = round((east - west) * self.x_scale * pixels_per_degree)
+        self.height = round((north - south) * pixels_per_degree)
 
-def project(longitude, latitude):
-    west, north, x_scale, _width, _height = _frame()
-    x = (longitude - west) * x_scale * PIXELS_PER_DEGREE
-    y = (north - latitude) * PIXELS_PER_DEGREE
-    return round(x, 1), round(y, 1)
+    def project(self, longitude, latitude):
+        x = (longitude - self.west) * self.x_scale * self.scale
+        y = (self.north - latitude) * self.scale
+        return round(x, 1), round(y, 1)
+
+    def overlaps_box(self, west, south, east, north):
+        return west < self.east and self.west < east and south < self.north and self.south < north
 
 
 @lru_cache(maxsize=1)
-def country_paths():
-    """[(name, is_mali, path data)], neighbours first."""
+def mali_frame():
+    return Frame(*_extract()["bbox"], PIXELS_PER_DEGREE)
+
+
+@lru_cache(maxsize=1)
+def kidal_area_frame():
+    return Frame(*KIDAL_AREA, KIDAL_AREA_PIXELS_PER_DEGREE)
+
+
+def _feature_box(feature):
+    points = [
+        point
+        for polygon in feature["geometry"]["coordinates"]
+        for ring in polygon
+        for point in ring
+    ]
+    longitudes = [lon for lon, _lat in points]
+    latitudes = [lat for _lon, lat in points]
+    return min(longitudes), min(latitudes), max(longitudes), max(latitudes)
+
+
+@lru_cache(maxsize=4)
+def country_paths(frame=None):
+    """[(name, is_mali, path data)], neighbours first; only the countries the frame shows."""
+    frame = frame or mali_frame()
     shapes = []
     for feature in _extract()["features"]:
+        if not frame.overlaps_box(*_feature_box(feature)):
+            continue
         parts = []
         for polygon in feature["geometry"]["coordinates"]:
             for ring in polygon:
-                points = [project(lon, lat) for lon, lat in ring]
+                points = [frame.project(lon, lat) for lon, lat in ring]
                 parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
         shapes.append(
             (feature["properties"]["name"], feature["properties"]["focus"], "".join(parts))
@@ -60,47 +99,74 @@ def _overlaps(box, boxes):
     return any(x1 < b[2] and b[0] < x2 and y1 < b[3] and b[1] < y2 for b in boxes)
 
 
-def markers(places, labels=True):
-    """Places with coordinates, each with its x and y on the map and, where a label
-    fits without covering another, where to write its name (busiest places first)."""
-    _west, _north, _scale, width, height = _frame()
+def _place_labels(result, frame, css_class, size):
+    """Where to write each name without covering another name or marker (busiest first)."""
+    boxes = [(m["x"] - 6, m["y"] - 6, m["x"] + 6, m["y"] + 6) for m in result]
+    gap, rise, drop = size * 0.6, size * 0.65, size * 0.35
+    for marker in sorted(result, key=lambda m: -(getattr(m["place"], "event_count", 0) or 0)):
+        x, y = marker["x"], marker["y"]
+        half = (len(marker["place"].name) * size * CHARACTER_WIDTH + 4) / 2
+        right, left = x + gap, x - gap
+        for anchor, text_x, text_y, box in (
+            ("start", right, y + drop, (right - 1, y - rise, right + 2 * half, y + drop + 2)),
+            ("end", left, y + drop, (left - 2 * half, y - rise, left + 1, y + drop + 2)),
+            ("middle", x, y - 10, (x - half, y - 10 - size, x + half, y - 8)),
+            ("middle", x, y + 8 + size, (x - half, y + 8, x + half, y + 10 + size)),
+        ):
+            x1, y1, x2, y2 = box
+            inside = x1 >= 0 and x2 <= frame.width and y1 >= 0 and y2 <= frame.height
+            if inside and not _overlaps(box, boxes):
+                boxes.append(box)
+                marker["labels"].append(
+                    {
+                        "css_class": css_class,
+                        "anchor": anchor,
+                        "x": round(text_x, 1),
+                        "y": round(text_y, 1),
+                    }
+                )
+                break
+
+
+def markers(places, labels=True, frame=None, sizes=None):
+    """Places with coordinates inside the frame, each with its x and y on the map and, for
+    each label size, where its name fits without covering another (if it does)."""
+    frame = frame or mali_frame()
     result = []
     for place in places:
         if place.latitude is None or place.longitude is None:
             continue
-        x, y = project(place.longitude, place.latitude)
-        if 0 <= x <= width and 0 <= y <= height:
-            result.append({"place": place, "x": x, "y": y, "label": False})
-    if not labels:
-        return result
-    boxes = [(m["x"] - 6, m["y"] - 6, m["x"] + 6, m["y"] + 6) for m in result]
-    for marker in sorted(result, key=lambda m: -(getattr(m["place"], "event_count", 0) or 0)):
-        x, y = marker["x"], marker["y"]
-        text_width = len(marker["place"].name) * 7.6 + 4
-        for anchor, text_x, text_y, box in (
-            ("start", x + 9, y + 5, (x + 8, y - 9, x + 8 + text_width, y + 7)),
-            ("end", x - 9, y + 5, (x - 8 - text_width, y - 9, x - 8, y + 7)),
-            ("middle", x, y - 10, (x - text_width / 2, y - 24, x + text_width / 2, y - 8)),
-            ("middle", x, y + 22, (x - text_width / 2, y + 8, x + text_width / 2, y + 24)),
-        ):
-            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
-            if inside and not _overlaps(box, boxes):
-                boxes.append(box)
-                marker.update(
-                    label=True, anchor=anchor, label_x=round(text_x, 1), label_y=round(text_y, 1)
-                )
-                break
+        x, y = frame.project(place.longitude, place.latitude)
+        if 0 <= x <= frame.width and 0 <= y <= frame.height:
+            result.append({"place": place, "x": x, "y": y, "labels": []})
+    if labels:
+        for css_class, size in (sizes or LABELS).items():
+            _place_labels(result, frame, css_class, size)
     return result
 
 
-@register.inclusion_tag("events/_map.html")
-def mali_map(places, labels=True, title=""):
-    _west, _north, _scale, width, height = _frame()
+def _map(places, frame, labels, sizes, title, **extra):
     return {
-        "countries": country_paths(),
-        "markers": markers(places, labels),
-        "width": width,
-        "height": height,
-        "labels": labels,
+        "countries": country_paths(frame),
+        "markers": markers(places, labels, frame, sizes),
+        "width": frame.width,
+        "height": frame.height,
         "title": title,
+        **extra,
     }
+
+
+@register.inclusion_tag("events/_map.html")
+def mali_map(places, labels=True, title="", show_kidal_area=False):
+    frame = mali_frame()
+    area = None
+    if show_kidal_area:
+        x1, y1 = frame.project(KIDAL_AREA[0], KIDAL_AREA[3])
+        x2, y2 = frame.project(KIDAL_AREA[2], KIDAL_AREA[1])
+        area = {"x": x1, "y": y1, "width": round(x2 - x1, 1), "height": round(y2 - y1, 1)}
+    return _map(places, frame, labels, PHONE_LABELS, title, area=area, borders_note=True)
+
+
+@register.inclusion_tag("events/_map.html")
+def kidal_area_map(places, title=""):
+    return _map(places, kidal_area_frame(), True, LABELS, title, inset=True)

@@ -324,12 +324,23 @@ def test_str_of_claim_shortens_long_text_to_80_characters():
     assert str(claim) == "RFI: " + "y" * 80
 
 
-def test_str_of_claim_citation_names_the_citation_and_claim():
+def test_str_of_claim_citation_names_the_claim_and_the_document():
     citation = CitationFactory(
         title="Frappe de drone", source=SourceFactory(name="RFI"), published_on=NOV_7
     )
-    link = ClaimCitationFactory(citation=citation)
-    assert str(link) == f"Frappe de drone (RFI, 2023-11-07) → {link.claim_id}"
+    claim = ClaimFactory(claimant_label="medical sources", text="Ten civilians were killed.")
+    link = ClaimCitationFactory(claim=claim, citation=citation)
+    assert str(link) == "medical sources: Ten civilians were killed. → Frappe de drone"
+    assert str(link.claim_id) not in str(link)
+
+
+def test_str_of_claim_citation_shortens_each_half_to_60_characters():
+    citation = CitationFactory(title="Mali : " + "t" * 80)
+    claim = ClaimFactory(claimant_label="RFI", text="x" * 100)
+    link = ClaimCitationFactory(claim=claim, citation=citation)
+    claim_part, citation_part = str(link).split(" → ")
+    assert claim_part == "RFI: " + "x" * 54 + "…"
+    assert citation_part == "Mali : " + "t" * 52 + "…"
 
 
 def test_str_of_transition_shows_the_step():

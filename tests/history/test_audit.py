@@ -186,3 +186,41 @@ class AuditPaginationTests(TestCase):
             return len(captured)
 
         self.assertEqual(queries(page=1), queries(page=2))
+
+
+class AuditLinkTests(TestCase):
+    """Each row of the audit log links to the admin page of the entry it concerns."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = editor()
+        cls.reviewer = reviewer()
+        cls.claim = ClaimFactory(last_edited_by=cls.editor, text="Fighters killed 14 civilians.")
+        cls.actor = ActorFactory(name="CSP-PSD")
+        revise(cls.actor, user=cls.reviewer, comment="Renamed the coalition")
+        revise(cls.claim, user=cls.editor, comment="Created the claim")
+        workflow.submit(cls.claim, by=cls.editor, comment="Please check")
+        cls.gone = ActorFactory(name="Deleted militia")
+        revise(cls.gone, user=cls.editor, comment="Added the militia")
+        Actor.objects.filter(pk=cls.gone.pk).delete()
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def links(self, **params):
+        content = self.client.get(AUDIT, params).content.decode()
+        table = re.search(r'<table id="audit-log">(.*?)</table>', content, re.S)[1]
+        return dict(re.findall(r'<a href="([^"]+)">([^<]+)</a>', table))
+
+    def test_review_steps_link_to_their_entry(self):
+        links = self.links(kind="transitions")
+        claim_page = reverse("admin:events_claim_change", args=[self.claim.pk])
+        self.assertIn(claim_page, links)
+        self.assertTrue(links[claim_page].startswith("Claim: "))
+
+    def test_versions_link_to_their_entry_unless_it_was_deleted(self):
+        links = self.links(kind="revisions")
+        self.assertIn(reverse("admin:events_claim_change", args=[self.claim.pk]), links)
+        self.assertIn(reverse("admin:events_actor_change", args=[self.actor.pk]), links)
+        self.assertNotIn(reverse("admin:events_actor_change", args=[self.gone.pk]), links)
+        self.assertIn("Deleted militia", self.client.get(AUDIT).content.decode())

@@ -27,7 +27,7 @@ class PublicPagesTests(TestCase):
 
     def test_home_lists_events_by_date(self):
         content = self.get(reverse("events:home")).content.decode()
-        list_part = content[content.index('<ol class="event-list">') :]
+        list_part = content[content.index('<ol class="event-list home-events">') :]
         self.assertLess(list_part.index("Kidal offensive"), list_part.index("Fighting at Anéfis"))
         self.assertLess(
             list_part.index("Fighting at Anéfis"), list_part.index("Drone strike on Kidal")

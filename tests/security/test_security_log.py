@@ -138,3 +138,20 @@ def test_an_entry_keeps_the_username_when_the_account_is_deleted():
 
     entry = SecurityEvent.objects.get()
     assert (entry.user, entry.username) == (None, "editor")
+
+
+def test_each_log_entry_links_to_the_entry_or_the_account_it_concerns(client):
+    editor = staff("editor")
+    claim = claim_in(Status.IN_REVIEW, author=reviewer("author"), approver=reviewer("other"))
+    client.force_login(editor)
+    transition(client, claim, action="approve")
+    SecurityEvent.objects.record(SecurityEvent.Kind.LOGIN_FAILED, username="mallory")
+    SecurityEvent.objects.record(SecurityEvent.Kind.SECOND_FACTOR_RESET, user=editor)
+
+    listing = client.get(LOG).text
+
+    assert f'<a href="/admin/events/claim/{claim.pk}/change/">the entry</a>' in listing
+    assert f'<a href="/admin/auth/user/{editor.pk}/change/">editor</a>' in listing
+    # A failed login names no account of the site: nothing to link to.
+    row = next(row for row in listing.split("<tr") if "mallory" in row)
+    assert "/admin/auth/user/" not in row

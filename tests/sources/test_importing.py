@@ -417,9 +417,7 @@ def test_editor_previews_then_imports_a_pasted_list(client):
     # Each line says what it matched and why.
     assert "Source: no recorded source goes by “RFI”: a new one." in content
     assert "Source: the new source “RFI” of an earlier line." in content
-    assert (
-        "Citation: no recorded citation has this URL, or this source, title and date." in content
-    )
+    assert "Citation: no recorded citation has this URL, or this source, title and date." in content
 
     hidden_list = html.unescape(HIDDEN_REFERENCES.search(content)["value"])
     assert hidden_list == MALFORMED_LIST
@@ -507,3 +505,12 @@ def test_command_fails_on_an_unknown_user():
     with pytest.raises(CommandError, match="No user"):
         run_command(str(OFFENSIVE), "--user", "nobody")
     assert not Citation.objects.exists()
+
+
+def test_import_page_shows_the_accepted_formats(client):
+    client.force_login(editor())
+    content = client.get(reverse(IMPORT_URL)).content.decode()
+    formats = content[content.index('id="import-formats"') :]
+    for written in ("20 novembre 2023", "November 20, 2023", "20 Nov 2023", "1er octobre 2023"):
+        assert f"<code>{written}</code>" in formats
+    assert "<code>Web site: 2023-10-02 . Mali : l&#x27;armée à Anéfis" in formats

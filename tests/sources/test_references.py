@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from sources.references import (
+    EXAMPLE_DATES,
+    EXAMPLE_LINES,
     ParsedReference,
     ReferenceParseError,
     UnparsedLine,
@@ -509,6 +511,58 @@ def test_french_month_names_are_dates(written, published_on, precision):
     assert reference.published_on == day(published_on)
     assert reference.published_precision == precision
     assert reference.accessed_on == day("2024-06-01")
+
+
+@pytest.mark.parametrize(
+    ("written", "published_on"),
+    [
+        ("20 novembre 2023", "2023-11-20"),
+        ("November 20, 2023", "2023-11-20"),
+        ("November 20 2023", "2023-11-20"),
+        ("20 Nov 2023", "2023-11-20"),
+        ("20 November 2023", "2023-11-20"),
+        ("1er octobre 2023", "2023-10-01"),
+        ("1ᵉʳ octobre 2023", "2023-10-01"),
+        ("1st October 2023", "2023-10-01"),
+        ("October 1st, 2023", "2023-10-01"),
+    ],
+)
+def test_english_and_french_day_month_year_in_every_order(written, published_on):
+    rendered = parse_reference(f'"Kidal retaken". Example Times. {written}. Retrieved 2024-06-01.')
+    template = parse_reference(f"Web site: {written} . Kidal retaken . 2024-06-01 . RFI . fr.")
+
+    for reference in (rendered, template):
+        assert reference.published_on == day(published_on)
+        assert reference.published_precision == "day"
+
+
+@pytest.mark.parametrize(
+    ("written", "published_on"),
+    [
+        ("Nov. 20, 2023", "2023-11-20"),
+        ("22nd Sept. 2023", "2023-09-22"),
+        ("3 SEPT. 2023", "2023-09-03"),
+    ],
+)
+def test_abbreviations_with_a_full_stop_in_a_template_line(written, published_on):
+    # A rendered line is cut at ". ", so only template lines keep such abbreviations whole.
+    reference = parse_reference(f"Web site: {written} . Kidal retaken . 2024-06-01 . RFI . fr.")
+
+    assert reference.published_on == day(published_on)
+
+
+@pytest.mark.parametrize("written", ["32 novembre 2023", "November 31, 2023", "0 Nov 2023"])
+def test_a_named_month_with_an_impossible_day_is_an_error(written):
+    with pytest.raises(ReferenceParseError, match="not a valid date"):
+        parse_reference(f'"Kidal retaken". Example Times. {written}. Retrieved 2024-06-01.')
+
+
+def test_the_examples_on_the_import_page_parse():
+    for line in EXAMPLE_LINES:
+        assert parse_reference(line).published_on is not None, line
+    for written in EXAMPLE_DATES:
+        reference = parse_reference(f"Web site: {written} . Kidal . 2024-06-01 . RFI . fr.")
+        assert reference.published_on is not None, written
 
 
 def test_abbreviated_french_months_in_a_template_line():
