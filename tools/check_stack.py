@@ -281,7 +281,7 @@ def main():
                 break
             time.sleep(0.2)
         check(
-            status == 200 and body.startswith("claim_id,") and len(body.splitlines()) > 100,
+            status == 200 and body.startswith("\ufeffclaim_id,") and len(body.splitlines()) > 100,
             f"export built in the background and served ({status})",
         )
         print("The production stack works: nginx, TLS, gunicorn, PostgreSQL and Redis.")
