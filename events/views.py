@@ -691,6 +691,7 @@ class MapView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["places"] = list(
             Place.objects.public()
+            .only("slug", "name", "latitude", "longitude")  # what the map and its index write
             .annotate(event_count=count_of(Event.objects.public(), "place"))
             .order_by("name", "pk")
         )

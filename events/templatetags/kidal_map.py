@@ -6,10 +6,12 @@ latitude, fitted to the extract's bounding box. No tiles, no script.
 
 import json
 import math
+from collections import defaultdict
 from functools import lru_cache
 
 from django import template
 from django.contrib.staticfiles import finders
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -94,14 +96,39 @@ def country_paths(frame=None):
     return shapes
 
 
-def _overlaps(box, boxes):
-    x1, y1, x2, y2 = box
-    return any(x1 < b[2] and b[0] < x2 and y1 < b[3] and b[1] < y2 for b in boxes)
+class _Occupied:
+    """The boxes already drawn on a map, filed by grid cell: a new box is tested against
+    its neighbours only, not against every name on the map (hundreds of places)."""
+
+    CELL = 64
+
+    def __init__(self, boxes=()):
+        self.cells = defaultdict(list)
+        for box in boxes:
+            self.add(box)
+
+    def _cells(self, box):
+        x1, y1, x2, y2 = box
+        for column in range(int(x1 // self.CELL), int(x2 // self.CELL) + 1):
+            for row in range(int(y1 // self.CELL), int(y2 // self.CELL) + 1):
+                yield column, row
+
+    def add(self, box):
+        for cell in self._cells(box):
+            self.cells[cell].append(box)
+
+    def overlaps(self, box):
+        x1, y1, x2, y2 = box
+        return any(
+            x1 < b[2] and b[0] < x2 and y1 < b[3] and b[1] < y2
+            for cell in self._cells(box)
+            for b in self.cells.get(cell, ())
+        )
 
 
 def _place_labels(result, frame, css_class, size):
     """Where to write each name without covering another name or marker (busiest first)."""
-    boxes = [(m["x"] - 6, m["y"] - 6, m["x"] + 6, m["y"] + 6) for m in result]
+    boxes = _Occupied((m["x"] - 6, m["y"] - 6, m["x"] + 6, m["y"] + 6) for m in result)
     gap, rise, drop = size * 0.6, size * 0.65, size * 0.35
     for marker in sorted(result, key=lambda m: -(getattr(m["place"], "event_count", 0) or 0)):
         x, y = marker["x"], marker["y"]
@@ -115,8 +142,8 @@ def _place_labels(result, frame, css_class, size):
         ):
             x1, y1, x2, y2 = box
             inside = x1 >= 0 and x2 <= frame.width and y1 >= 0 and y2 <= frame.height
-            if inside and not _overlaps(box, boxes):
-                boxes.append(box)
+            if inside and not boxes.overlaps(box):
+                boxes.add(box)
                 marker["labels"].append(
                     {
                         "css_class": css_class,
@@ -126,6 +153,16 @@ def _place_labels(result, frame, css_class, size):
                     }
                 )
                 break
+
+
+def _marker_title(place):
+    """The name and event count a pointer resting on the marker shows (built here, once per
+    marker, rather than by the template: a map holds hundreds)."""
+    count = getattr(place, "event_count", 0)
+    if not count:
+        return place.name
+    events = ngettext("%(count)d event", "%(count)d events", count) % {"count": count}
+    return f"{place.name} — {events}"
 
 
 def markers(places, labels=True, frame=None, sizes=None):
@@ -138,7 +175,16 @@ def markers(places, labels=True, frame=None, sizes=None):
             continue
         x, y = frame.project(place.longitude, place.latitude)
         if 0 <= x <= frame.width and 0 <= y <= frame.height:
-            result.append({"place": place, "x": x, "y": y, "labels": []})
+            result.append(
+                {
+                    "place": place,
+                    "url": place.get_absolute_url(),
+                    "title": _marker_title(place),
+                    "x": x,
+                    "y": y,
+                    "labels": [],
+                }
+            )
     if labels:
         for css_class, size in (sizes or LABELS).items():
             _place_labels(result, frame, css_class, size)
