@@ -70,6 +70,7 @@ class SnapshotDiffTests(TestCase):
             self.snapshot(
                 text="killed 10 civilians",
                 assessment="disputed",
+                figure_kind="at_least",
                 figure_low=10,
                 figure_unit="civilians killed",
             ),
