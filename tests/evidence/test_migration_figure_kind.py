@@ -24,7 +24,9 @@ def migrate(targets):
     executor.migrate(targets)
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: brings back what migrations created (groups, content types) after
+# the flush, as the other transaction tests do.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rows_and_logged_content_get_the_form_their_figures_meant():
     author, approver = editor("fig-editor"), reviewer("fig-reviewer")
     figures = {
