@@ -5,7 +5,8 @@ single figure, two figures a range (events.figures.implied_kind). The same form 
 into the content the review log kept (approvals' published versions, edits) and into pending
 changes, so versions compare, restore and publish as they read. django-reversion's versions are
 left as stored: Claim.stored_content reads them the same way. The old constraints come off
-after the backfill and the constraints of each form go on.
+first; the constraints of each form go on in 0020, in a transaction of its own (PostgreSQL
+refuses to alter a table in the transaction that updated its rows).
 """
 
 from django.db import migrations, models
@@ -66,7 +67,6 @@ class Migration(migrations.Migration):
             name='figure_low',
             field=models.PositiveIntegerField(blank=True, help_text='The figure, or the low end of a range: "at least 10" is 10. Empty for "at most".', null=True, verbose_name='figure (low)'),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.RemoveConstraint(
             model_name='claim',
             name='events_claim_figure_low_not_above_high',
@@ -79,32 +79,5 @@ class Migration(migrations.Migration):
             model_name='claim',
             name='events_claim_figure_has_unit',
         ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('figure_kind__in', ['', 'exact', 'at_least', 'at_most', 'range'])), name='events_claim_figure_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('figure_kind', ''), _negated=True), models.Q(('figure_high__isnull', True), ('figure_low__isnull', True)), _connector='OR'), name='events_claim_figure_none'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('figure_kind', 'exact'), _negated=True), models.Q(('figure_high', models.F('figure_low')), ('figure_high__isnull', False), ('figure_low__isnull', False)), _connector='OR'), name='events_claim_figure_exact'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('figure_kind', 'at_least'), _negated=True), models.Q(('figure_high__isnull', True), ('figure_low__isnull', False)), _connector='OR'), name='events_claim_figure_at_least'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('figure_kind', 'at_most'), _negated=True), models.Q(('figure_high__isnull', False), ('figure_low__isnull', True)), _connector='OR'), name='events_claim_figure_at_most'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('figure_kind', 'range'), _negated=True), models.Q(('figure_high__isnull', False), ('figure_low__isnull', False), ('figure_low__lt', models.F('figure_high'))), _connector='OR'), name='events_claim_figure_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('figure_kind', ''), models.Q(('figure_unit', ''), _negated=True), _connector='OR'), name='events_claim_figure_has_unit'),
-        ),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

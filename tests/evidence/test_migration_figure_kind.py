@@ -15,7 +15,7 @@ from events.models import Claim, Transition
 from tests.factories import ClaimFactory, editor, published_claim, reviewer
 
 BEFORE = [("events", "0018_place_admin_levels")]
-AFTER = [("events", "0019_claim_figure_kind")]
+AFTER = [("events", "0020_claim_figure_kind_constraints")]
 
 
 def migrate(targets):
