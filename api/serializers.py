@@ -173,6 +173,11 @@ class ClaimSerializer(serializers.ModelSerializer):
     )
     citations = CitationLinkSerializer(source="citation_links", many=True, read_only=True)
     contradicts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    figure = serializers.CharField(
+        source="figure_display",
+        read_only=True,
+        help_text="The figure with its unit, as the public pages write it; empty without one.",
+    )
     corroboration = serializers.CharField(
         source="corroboration_display",
         read_only=True,
@@ -192,6 +197,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "figure_low",
             "figure_high",
             "figure_unit",
+            "figure_kind",
+            "figure",
             "assessment",
             "assessment_note",
             "independent_outlets",

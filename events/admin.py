@@ -138,10 +138,21 @@ class ClaimAdmin(ReviewableAdmin):
     fieldsets = [
         (None, {"fields": ["event", "text", "kind", "language"]}),
         (_("Who claims it"), {"fields": ["claimant_actor", "claimant_label"]}),
-        (_("Figure"), {"fields": [("figure_low", "figure_high", "figure_unit")]}),
+        (
+            _("Figure"),
+            {
+                "fields": ["figure_kind", ("figure_low", "figure_high", "figure_unit")],
+                "description": _(
+                    "Exact: the figure as low. At least: the minimum as low. At most: the "
+                    "maximum as high. Range: both ends. None: no figure."
+                ),
+            },
+        ),
         (_("Assessment"), {"fields": ["assessment", "assessment_note", "contradicts"]}),
     ]
     list_select_related = ["event__place", "claimant_actor"]
+    # The form beside the numbers, every choice in sight ("None" when there is no figure).
+    radio_fields = {"figure_kind": admin.HORIZONTAL}
 
     @admin.display(description=_("figure"))
     def figure_display(self, obj):

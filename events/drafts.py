@@ -197,11 +197,12 @@ def snapshot_from_version(version):
     """The content a django-reversion version recorded, with its followed rows.
 
     Fields the model no longer has are skipped and fields it gained since are left
-    out (so they keep their current value): versions stored before a migration
-    still show, compare and restore.
+    out (so they keep their current value) unless the model says what they meant
+    (``stored_content``): versions stored before a migration still show, compare and
+    restore.
     """
     model = version._model
-    stored = _stored_fields(version)
+    stored = model.stored_content(_stored_fields(version))
     snapshot = {
         "fields": {f.name: stored[f.name] for f in _content_fields(model) if f.name in stored},
         "m2m": {f.name: sorted(stored[f.name]) for f in _m2m_fields(model) if f.name in stored},

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .caching import publication_stamp
 from .exports import EXPORTS
@@ -82,8 +82,10 @@ def build(force=False):
         built = None
         while force or not is_current():
             force = False
-            # One transaction: every file shows the record at the same moment.
-            with transaction.atomic():
+            # One transaction: every file shows the record at the same moment. The files are
+            # the same for every reader, so the text they write (periods, figures) is in the
+            # site's language, whichever request set off the build.
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
                 stamp = publication_stamp()[0]
                 files = {
                     name: _write(folder / name, writer(settings.KIDAL_SITE_URL))

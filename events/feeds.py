@@ -78,7 +78,12 @@ class LatestEntriesFeed(Feed):
     def item_description(self, item):
         if isinstance(item, Transition):
             return item.correction_note
-        text = item.summary if isinstance(item, Event) else item.text
+        if isinstance(item, Event):
+            text = item.summary
+        elif item.figure_kind:
+            text = item.text + "\n\n" + _("Figure: %(figure)s") % {"figure": item.figure_display}
+        else:
+            text = item.text
         if item.correction_note:
             text += "\n\n" + _("Correction: %(note)s") % {"note": item.correction_note}
         return text

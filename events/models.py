@@ -14,6 +14,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .figures import FigureKind, format_figure, implied_kind
+
 CONTENT_LANGUAGES = [
     ("en", _("English")),
     ("fr", _("French")),
@@ -253,6 +255,13 @@ class Reviewable(models.Model):
     def is_new(self):
         """Never published: such a reference record goes to review with the entry naming it."""
         return self.first_published_at is None and not self.is_live
+
+    @classmethod
+    def stored_content(cls, fields):
+        """The content fields of a version django-reversion stored before a migration, with
+        what the fields added since meant for it. Left out by default: they keep their
+        current value when the version is restored."""
+        return fields
 
 
 class ActorQuerySet(ReviewableQuerySet):
@@ -720,6 +729,8 @@ class Claim(Reviewable):
         DATE = "date", _("Date")
         OTHER = "other", _("Other")
 
+    FigureKind = FigureKind
+
     class Assessment(models.TextChoices):
         UNASSESSED = "unassessed", _("Not yet assessed")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -752,17 +763,30 @@ class Claim(Reviewable):
         ),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
+    # Which of the two numbers hold the figure depends on its form (events/figures.py).
+    figure_kind = models.CharField(
+        _("figure form"),
+        max_length=10,
+        choices=FigureKind.choices,
+        blank=True,
+        help_text=_("Exact, at least, at most or a range; none when the claim gives no figure."),
+    )
     figure_low = models.PositiveIntegerField(
         _("figure (low)"),
         null=True,
         blank=True,
-        help_text=_('The lowest figure claimed; "at least 10" is 10.'),
+        help_text=_(
+            'The figure, or the low end of a range: "at least 10" is 10. Empty for "at most".'
+        ),
     )
     figure_high = models.PositiveIntegerField(
         _("figure (high)"),
         null=True,
         blank=True,
-        help_text=_("The highest figure claimed, if a range."),
+        help_text=_(
+            'The high end of a range, or the figure of "at most": "at most 10" is 10. '
+            "An exact figure fills it from the low one."
+        ),
     )
     figure_unit = models.CharField(
         _("unit"), max_length=100, blank=True, help_text=_('What is counted: "civilians killed".')
@@ -834,18 +858,44 @@ class Claim(Reviewable):
                 condition=Q(claimant_actor__isnull=False) | ~Q(claimant_label=""),
                 name="events_claim_has_claimant",
             ),
+            # Each form of figure stores its numbers one way (events/figures.py).
             models.CheckConstraint(
-                condition=Q(figure_low__isnull=True)
-                | Q(figure_high__isnull=True)
-                | Q(figure_low__lte=F("figure_high")),
-                name="events_claim_figure_low_not_above_high",
+                condition=Q(figure_kind__in=["", *FigureKind.values]),
+                name="events_claim_figure_kind_valid",
             ),
             models.CheckConstraint(
-                condition=Q(figure_high__isnull=True) | Q(figure_low__isnull=False),
-                name="events_claim_figure_high_needs_low",
+                condition=~Q(figure_kind="") | Q(figure_low__isnull=True, figure_high__isnull=True),
+                name="events_claim_figure_none",
             ),
             models.CheckConstraint(
-                condition=Q(figure_low__isnull=True) | ~Q(figure_unit=""),
+                condition=~Q(figure_kind=FigureKind.EXACT)
+                # Both numbers named: a comparison with NULL would let the row through.
+                | Q(
+                    figure_low__isnull=False, figure_high__isnull=False, figure_high=F("figure_low")
+                ),
+                name="events_claim_figure_exact",
+            ),
+            models.CheckConstraint(
+                condition=~Q(figure_kind=FigureKind.AT_LEAST)
+                | Q(figure_low__isnull=False, figure_high__isnull=True),
+                name="events_claim_figure_at_least",
+            ),
+            models.CheckConstraint(
+                condition=~Q(figure_kind=FigureKind.AT_MOST)
+                | Q(figure_low__isnull=True, figure_high__isnull=False),
+                name="events_claim_figure_at_most",
+            ),
+            models.CheckConstraint(
+                condition=~Q(figure_kind=FigureKind.RANGE)
+                | Q(
+                    figure_low__isnull=False,
+                    figure_high__isnull=False,
+                    figure_low__lt=F("figure_high"),
+                ),
+                name="events_claim_figure_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(figure_kind="") | ~Q(figure_unit=""),
                 name="events_claim_figure_has_unit",
             ),
         ]
@@ -923,17 +973,18 @@ class Claim(Reviewable):
             )
         return found
 
+    @classmethod
+    def stored_content(cls, fields):
+        # Versions stored before the figure's form was recorded: their figures meant what
+        # they read as then (migration 0019 gave the same form to the rows and logs).
+        if "figure_kind" not in fields and "figure_low" in fields:
+            kind = implied_kind(fields["figure_low"], fields.get("figure_high"))
+            fields = {**fields, "figure_kind": kind}
+        return fields
+
     @property
     def figure_display(self):
-        if self.figure_low is None:
-            return ""
-        if self.figure_high is None:
-            figure = _("at least %(low)s") % {"low": self.figure_low}
-        elif self.figure_high == self.figure_low:
-            figure = str(self.figure_low)
-        else:
-            figure = f"{self.figure_low}–{self.figure_high}"
-        return f"{figure} {self.figure_unit}"
+        return format_figure(self.figure_kind, self.figure_low, self.figure_high, self.figure_unit)
 
     @property
     def corroboration_display(self):
@@ -970,20 +1021,59 @@ class Claim(Reviewable):
         errors = {}
         if not self.claimant_actor_id and not self.claimant_label.strip():
             errors["claimant_label"] = _("Name the claimant: pick an actor or write a label.")
-        if self.figure_high is not None and self.figure_low is None:
-            errors["figure_low"] = _(
-                "Give the low figure of the range (equal to the high one if single)."
-            )
-        if (
-            self.figure_low is not None
-            and self.figure_high is not None
-            and self.figure_low > self.figure_high
-        ):
-            errors["figure_high"] = _("The high figure cannot be below the low figure.")
-        if self.figure_low is not None and not self.figure_unit.strip():
-            errors["figure_unit"] = _("Say what the figure counts.")
+        errors.update(self._figure_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _figure_errors(self):
+        """What the figure's form asks of its numbers (the constraints' rule), each message on
+        the field to fix. An exact figure given once is stored as both bounds."""
+        kind, low, high = self.figure_kind, self.figure_low, self.figure_high
+        if not kind:
+            if low is not None or high is not None:
+                return {
+                    "figure_kind": _(
+                        "Say whether the figure is exact, a minimum, a maximum or a range."
+                    )
+                }
+            return {}
+        errors = {}
+        if kind == FigureKind.EXACT:
+            if low is None:
+                low = self.figure_low = high
+            if high is None:
+                high = self.figure_high = low
+            if low is None:
+                errors["figure_low"] = _("Give the figure.")
+            elif low != high:
+                errors["figure_high"] = _(
+                    "An exact figure is one number: leave the high figure empty or give the "
+                    "same one, or choose a range."
+                )
+        elif kind == FigureKind.AT_LEAST:
+            if low is None:
+                errors["figure_low"] = _("Give the minimum claimed as the low figure.")
+            if high is not None:
+                errors["figure_high"] = _(
+                    "A minimum has no high figure: leave it empty, or choose a range."
+                )
+        elif kind == FigureKind.AT_MOST:
+            if high is None:
+                errors["figure_high"] = _("Give the maximum claimed as the high figure.")
+            if low is not None:
+                errors["figure_low"] = _(
+                    "A maximum has no low figure: leave it empty, or choose a range."
+                )
+        elif kind == FigureKind.RANGE:
+            if low is None:
+                errors["figure_low"] = _("Give the low end of the range.")
+            if high is None:
+                errors["figure_high"] = _("Give the high end of the range.")
+            elif low is not None and low >= high:
+                errors["figure_high"] = _("The high end of a range must be above the low end.")
+        if not self.figure_unit.strip():
+            errors["figure_unit"] = _("Say what the figure counts.")
+        return errors
 
 
 class ClaimCitationQuerySet(models.QuerySet):

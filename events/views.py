@@ -46,6 +46,7 @@ from sources.models import Citation, Source
 from . import drafts, export_files, timeline, versions
 from . import search as search_module
 from .exports import EXPORTS
+from .figures import format_figure, format_range
 from .filters import ClaimFilter, EventFilter
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, count_of
 
@@ -197,19 +198,13 @@ def _who(claim):
     return claim.claimant
 
 
-def _figure(claim):
-    if claim.figure_high is None:
-        return _("at least %(low)s") % {"low": claim.figure_low}
-    if claim.figure_high == claim.figure_low:
-        return str(claim.figure_low)
-    return f"{claim.figure_low}–{claim.figure_high}"
-
-
 def figure_summaries(claims):
-    """Claims with figures, summarised per kind and unit as a range with who says what."""
+    """Claims with figures, summarised per kind and unit as the span of the figures given
+    (an "at least" or an "at most" counts its one number), with who says what."""
     summaries = {}
     for claim in claims:
-        if claim.figure_low is None:
+        numbers = [n for n in (claim.figure_low, claim.figure_high) if n is not None]
+        if not numbers:
             continue
         key = (claim.kind, claim.figure_unit.strip().lower())
         summary = summaries.setdefault(
@@ -217,25 +212,23 @@ def figure_summaries(claims):
             {
                 "unit": claim.figure_unit,
                 "kind": claim.get_kind_display(),
-                "low": None,
-                "high": None,
-                "open": False,
+                "numbers": [],
                 "claims": [],
             },
         )
-        high = claim.figure_high if claim.figure_high is not None else claim.figure_low
-        summary["low"] = (
-            claim.figure_low if summary["low"] is None else min(summary["low"], claim.figure_low)
+        summary["numbers"] += numbers
+        summary["claims"].append(
+            {
+                "claim": claim,
+                "who": _who(claim),
+                "figure": format_figure(claim.figure_kind, claim.figure_low, claim.figure_high),
+                "largest": max(numbers),
+            }
         )
-        summary["high"] = high if summary["high"] is None else max(summary["high"], high)
-        summary["claims"].append({"claim": claim, "who": _who(claim), "figure": _figure(claim)})
     result = []
     for summary in summaries.values():
-        low, high = summary["low"], summary["high"]
-        summary["range"] = str(low) if low == high else f"{low}–{high}"
-        summary["claims"].sort(
-            key=lambda item: -(item["claim"].figure_high or item["claim"].figure_low)
-        )
+        summary["range"] = format_range(min(summary["numbers"]), max(summary["numbers"]))
+        summary["claims"].sort(key=lambda item: -item["largest"])
         result.append(summary)
     return result
 

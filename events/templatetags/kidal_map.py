@@ -161,7 +161,7 @@ def _marker_title(place):
     count = getattr(place, "event_count", 0)
     if not count:
         return place.name
-    events = ngettext("%(count)d event", "%(count)d events", count) % {"count": count}
+    events = ngettext("%(counter)s event", "%(counter)s events", count) % {"counter": count}
     return f"{place.name} — {events}"
 
 

@@ -84,6 +84,7 @@ def test_the_event_form_lists_its_claims_and_adds_one_for_this_event(client, edi
         author=editor,
         approver=reviewer,
         claimant_label="medical sources",
+        figure_kind="at_least",
         figure_low=10,
         figure_unit="civilians killed",
     )

@@ -1,4 +1,5 @@
-"""Model rules of events: database constraints, clean() messages, __str__ and figures."""
+"""Model rules of events: database constraints, clean() messages and __str__ (figures:
+test_figures.py)."""
 
 import datetime
 
@@ -6,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Status, Transition
+from events.models import Actor, ClaimCitation, Event, EventActor, Place, Status, Transition
 from tests.factories import (
     ActorFactory,
     CitationFactory,
@@ -183,50 +184,10 @@ def test_claim_with_an_actor_and_no_label_is_accepted():
     claim.full_clean()
 
 
-def test_claim_figure_low_above_high_is_rejected_by_the_database():
-    assert_rejected_by_database(
-        lambda: ClaimFactory(figure_low=14, figure_high=10, figure_unit="civilians killed")
-    )
-
-
-def test_claim_figure_low_above_high_fails_clean_on_figure_high():
-    claim = ClaimFactory.build(
-        event=EventFactory(), figure_low=14, figure_high=10, figure_unit="civilians killed"
-    )
-    assert clean_errors(claim)["figure_high"] == ["The high figure cannot be below the low figure."]
-
-
-def test_claim_figure_high_without_low_is_rejected_by_the_database():
-    assert_rejected_by_database(
-        lambda: ClaimFactory(figure_low=None, figure_high=14, figure_unit="civilians killed")
-    )
-
-
-def test_claim_figure_high_without_low_fails_clean_on_figure_low():
-    claim = ClaimFactory.build(
-        event=EventFactory(), figure_low=None, figure_high=14, figure_unit="civilians killed"
-    )
-    assert clean_errors(claim)["figure_low"] == [
-        "Give the low figure of the range (equal to the high one if single)."
-    ]
-
-
-def test_claim_figure_without_unit_is_rejected_by_the_database():
-    assert_rejected_by_database(lambda: ClaimFactory(figure_low=10, figure_unit=""))
-
-
-def test_claim_figure_without_unit_fails_clean_on_figure_unit():
-    claim = ClaimFactory.build(event=EventFactory(), figure_low=10, figure_unit=" ")
-    assert clean_errors(claim)["figure_unit"] == ["Say what the figure counts."]
-
-
 def test_claim_negative_figure_is_rejected_by_the_database():
-    assert_rejected_by_database(lambda: ClaimFactory(figure_low=-1, figure_unit="killed"))
-
-
-def test_claim_with_a_range_passes_clean():
-    claim = ClaimFactory(figure_low=10, figure_high=14, figure_unit="civilians killed")
-    claim.full_clean()
+    assert_rejected_by_database(
+        lambda: ClaimFactory(figure_kind="at_least", figure_low=-1, figure_unit="killed")
+    )
 
 
 def test_same_citation_linked_twice_to_a_claim_is_rejected_by_the_database():
@@ -293,7 +254,7 @@ def test_live_entry_may_hold_a_pending_change(factory):
     assert entry.has_pending_change
 
 
-# __str__ and figures
+# __str__
 
 
 def test_str_of_actor_place_and_event_is_their_name():
@@ -348,25 +309,6 @@ def test_str_of_transition_shows_the_step():
         object_repr="Battle of Kidal", from_status=Status.IN_REVIEW, to_status=Status.APPROVED
     )
     assert str(transition) == "Battle of Kidal: In review → Approved"
-
-
-def test_figure_display_of_a_lower_bound():
-    claim = Claim(figure_low=10, figure_unit="civilians killed")
-    assert claim.figure_display == "at least 10 civilians killed"
-
-
-def test_figure_display_of_a_range():
-    claim = Claim(figure_low=10, figure_high=14, figure_unit="civilians killed")
-    assert claim.figure_display == "10–14 civilians killed"
-
-
-def test_figure_display_of_a_single_figure():
-    claim = Claim(figure_low=14, figure_high=14, figure_unit="civilians killed")
-    assert claim.figure_display == "14 civilians killed"
-
-
-def test_figure_display_without_figure_is_empty():
-    assert Claim(figure_unit="civilians killed").figure_display == ""
 
 
 def test_alias_and_alternative_name_lists_skip_blank_lines():

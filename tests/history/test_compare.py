@@ -2,8 +2,11 @@
 field-level differences, word-level differences in text, and citation links added, changed or
 removed."""
 
+import json
+
 import reversion
 from django.test import TestCase
+from reversion.models import Version
 
 from events import drafts, workflow
 from events.history import snapshot_diff, word_diff
@@ -70,6 +73,7 @@ class SnapshotDiffTests(TestCase):
             self.snapshot(
                 text="killed 10 civilians",
                 assessment="disputed",
+                figure_kind="at_least",
                 figure_low=10,
                 figure_unit="civilians killed",
             ),
@@ -261,3 +265,48 @@ class CompareViewTests(TestCase):
         self.assertContains(response, "CSP-PSD")
         self.assertEqual(ClaimCitation.objects.filter(claim__event=event).count(), 0)
         self.assertTrue(role.pk)
+
+
+class FigureFormCompareTests(TestCase):
+    """A change of a figure's form reads as its labels, also against a version stored before
+    the form was recorded (migration 0019)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = editor()
+        cls.claim = draft_claim_with_versions(
+            by=cls.editor,
+            texts=["At least ten were killed."],
+            figure_kind=Claim.FigureKind.AT_LEAST,
+            figure_low=10,
+            figure_unit="civilians killed",
+        )
+        edit_draft(
+            cls.claim,
+            by=cls.editor,
+            figure_kind=Claim.FigureKind.RANGE,
+            figure_low=10,
+            figure_high=12,
+        )
+        cls.old, cls.new = reversed(versions_of(cls.claim))
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def changes(self, old_pk, new_pk):
+        response = self.client.get(compare_url(self.claim, old_pk, new_pk))
+        self.assertEqual(response.status_code, 200)
+        return {str(c["label"]): str(c["diff"]) for c in response.context["changes"]}
+
+    def test_the_form_change_shows_both_labels(self):
+        changes = self.changes(self.old.pk, self.new.pk)
+        self.assertEqual(changes["figure form"], "<del>At least</del><ins>Range</ins>")
+        self.assertEqual(changes["figure (high)"], "<ins>12</ins>")
+
+    def test_a_version_stored_before_the_form_compares_with_the_form_its_figures_meant(self):
+        stored = json.loads(self.old.serialized_data)
+        del stored[0]["fields"]["figure_kind"]
+        Version.objects.filter(pk=self.old.pk).update(serialized_data=json.dumps(stored))
+
+        changes = self.changes(self.old.pk, "live")
+        self.assertEqual(changes["figure form"], "<del>At least</del><ins>Range</ins>")

@@ -26,6 +26,7 @@ class SnapshotFromVersionTests(TestCase):
         cls.citation = CitationFactory()
         cls.claim = ClaimFactory(
             text="Fighters killed 14 civilians.",
+            figure_kind=Claim.FigureKind.AT_LEAST,
             figure_low=14,
             figure_unit="civilians killed",
             kind=Claim.Kind.CASUALTIES,
@@ -176,6 +177,7 @@ class ApplySnapshotTests(TestCase):
         self.assertEqual(list(self.claim.contradicts.all()), [other])
 
     def test_an_invalid_snapshot_is_refused_and_nothing_is_saved(self):
+        self.snapshot["fields"]["figure_kind"] = Claim.FigureKind.RANGE
         self.snapshot["fields"]["figure_low"] = 20
         self.snapshot["fields"]["figure_high"] = 10
         with self.assertRaises(ValidationError):

@@ -40,6 +40,7 @@ def build(n_claims, n_events=2):
                 event=event,
                 claimant_actor=actor if i % 2 else None,
                 kind=Claim.Kind.CASUALTIES,
+                figure_kind=Claim.FigureKind.AT_LEAST,
                 figure_low=i,
                 figure_unit="people killed",
             )

@@ -58,6 +58,7 @@ def record(db):
         claim = ClaimFactory(
             event=event,
             text=spiked("Claim"),
+            figure_kind=Claim.FigureKind.AT_LEAST,
             figure_low=3,
             figure_unit=spiked("killed"),
             kind=Claim.Kind.CASUALTIES,

@@ -21,6 +21,7 @@ from reversion.models import Revision, Version
 from tqdm import tqdm
 
 from events import drafts, publication
+from events.figures import implied_kind
 from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Status, Transition
 from sources.models import Citation, Source
 
@@ -190,14 +191,16 @@ class Command(BaseCommand):
     def claim(self, i, events, actors):
         by_actor = self.rng.random() < 0.6
         low = self.rng.randrange(1, 200) if self.rng.random() < 0.5 else None
+        high = low + self.rng.randrange(0, 20) if low is not None else None
         return Claim(
             event_id=self.rng.choice(events),
             text=f"Synthetic claim {i}: {self.words(20)}.",
             claimant_actor_id=self.rng.choice(actors) if by_actor else None,
             claimant_label="" if by_actor else "synthetic local sources",
             kind=self.rng.choice(Claim.Kind.values),
+            figure_kind=implied_kind(low, high),
             figure_low=low,
-            figure_high=low + self.rng.randrange(0, 20) if low is not None else None,
+            figure_high=high,
             figure_unit="people killed" if low is not None else "",
             assessment=self.rng.choice(Claim.Assessment.values),
         )

@@ -309,6 +309,7 @@ class Command(BaseCommand):
                     else None,
                     "claimant_label": row["claimant_label"],
                     "kind": row["kind"],
+                    "figure_kind": row["figure_kind"],
                     "figure_low": row["figure_low"],
                     "figure_high": row["figure_high"],
                     "figure_unit": row["figure_unit"],
