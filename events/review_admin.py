@@ -150,6 +150,9 @@ class ReviewableAdmin(ReviewableHistoryMixin, VersionAdmin):
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/review_change_form.html"
+    # The form's own link (review_change_form.html) says whether it shows the live entry or a
+    # preview; Django's "View on site" beside it would repeat it.
+    view_on_site = False
     review_fields = (
         "status_badge",
         "is_live",

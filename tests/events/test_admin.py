@@ -635,3 +635,11 @@ def test_review_queue_makes_the_same_number_of_queries_however_long_it_is(client
     )
     assert (claims["total"], len(claims["rows"])) == (60, 50)
     assert "All entries in review" in response.content.decode()
+
+
+def test_the_change_form_links_to_the_site_once(client, editor, reviewer):
+    claim = published_claim(author=editor, approver=reviewer)
+    client.force_login(editor)
+    html = client.get(change_url(claim)).content.decode()
+    assert html.count(f'href="{claim.get_absolute_url()}?preview=1"') == 1
+    assert "viewsitelink" not in html  # Django's own link, which would repeat it
