@@ -167,7 +167,7 @@ def test_a_reader_filters_reads_switches_language_searches_and_exports(visitors)
     reader.goto("/events/")
     reader.screenshot("06-event-list")
     page.select_option("#id_event_type", "air_drone_strike")
-    page.click("form.filters button[type=submit]")
+    page.click(".filters form button[type=submit]")
     page.wait_for_load_state()
     assert "event_type=air_drone_strike" in page.url
     assert page.locator(".event-item .event-title").count() > 0
