@@ -14,7 +14,7 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _exports_in_a_folder_of_their_own(settings, tmp_path):
-    # Built at once (no background thread), into a folder each test starts without.
+    # Built at once (no background process), into a folder each test starts without.
     settings.KIDAL_EXPORT_ROOT = tmp_path / "exports"
     settings.KIDAL_EXPORTS_IN_BACKGROUND = False
     settings.KIDAL_SITE_URL = "http://testserver"
