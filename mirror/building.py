@@ -231,12 +231,12 @@ class Outcome:
     fingerprint: str = ""
 
 
-def collect(progress=None):
-    """{file: bytes} of the whole mirror, rendered page by page."""
+def rendered(progress=None):
+    """(file, bytes) of the whole mirror, page by page as each is rendered: a record of tens
+    of thousands of entries makes hundreds of thousands of files, too many to hold at once."""
     client = client_for_site()
     queue = sorted(seeds(), key=Address.file)
     seen = set(queue)
-    files = {}
     bar = tqdm(
         total=len(queue), desc="pages", unit=" files", disable=progress is None, file=progress
     )
@@ -251,9 +251,8 @@ def collect(progress=None):
                 seen.update(new)
                 queue.extend(new)
                 bar.total += len(new)
-            files[address.file()] = body
+            yield address.file(), body
             bar.update()
-    return files
 
 
 def build(folder, key_path, progress=None):
@@ -264,24 +263,17 @@ def build(folder, key_path, progress=None):
     folder.mkdir(parents=True, exist_ok=True)
     # The export files are read from their last build: make sure it is current.
     export_files.build()
+    previous = signing.read_manifest(folder) or {}
     while True:
         stamp = publication_stamp()[0]
-        files = collect(progress)
+        outcome = Outcome(fingerprint=signing.fingerprint(key.public_key()))
+        digests = {}
+        for name, data in rendered(progress):
+            _store(folder, name, data, digests, outcome)
         if publication_stamp()[0] == stamp:
             break  # else something was published while rendering: render again
-    files[signing.PUBLIC_KEY] = signing.public_pem(key)
-    previous = signing.read_manifest(folder) or {}
-    outcome = Outcome(fingerprint=signing.fingerprint(key.public_key()))
-    digests = {}
-    for name, data in files.items():
-        digests[name] = signing.digest(data)
-        path = folder / name
-        if path.is_file() and signing.file_digest(path) == digests[name]:
-            outcome.unchanged.append(name)
-            continue
-        write(path, data)
-        outcome.written.append(name)
-    for name in sorted(set(previous) - set(files)):
+    _store(folder, signing.PUBLIC_KEY, signing.public_pem(key), digests, outcome)
+    for name in sorted(set(previous) - set(digests)):
         path = folder / name
         if path.is_file():
             path.unlink()
@@ -291,6 +283,17 @@ def build(folder, key_path, progress=None):
     write(folder / signing.MANIFEST, manifest)
     write(folder / signing.SIGNATURE, key.sign(manifest))
     return outcome
+
+
+def _store(folder, name, data, digests, outcome):
+    """Write ``data`` to ``name`` unless the file already holds it; note its digest."""
+    digests[name] = signing.digest(data)
+    path = folder / name
+    if path.is_file() and signing.file_digest(path) == digests[name]:
+        outcome.unchanged.append(name)
+        return
+    write(path, data)
+    outcome.written.append(name)
 
 
 def write(path, data):
