@@ -34,7 +34,7 @@ ADMIN_PAGES = [
 def _visit(visitor, path):
     """Open ``path`` and let its images and styles finish loading before the next page."""
     response = visitor.goto(path)
-    visitor.page.wait_for_load_state("load")
+    visitor.page.wait_for_load_state("networkidle")
     return response
 
 

@@ -15,7 +15,7 @@ LANGUAGES = ["en", "fr"]
 
 
 def _check(visitor, shot):
-    visitor.page.wait_for_load_state("load")
+    visitor.page.wait_for_load_state("networkidle")
     overflow = visitor.page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

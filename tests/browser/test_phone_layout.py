@@ -27,7 +27,7 @@ PHONE = 640
 
 def _open(visitor, path):
     visitor.goto(path)
-    visitor.page.wait_for_load_state("load")
+    visitor.page.wait_for_load_state("networkidle")
 
 
 def _first_detail(visitor, list_path):
