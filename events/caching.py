@@ -23,7 +23,13 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
@@ -58,6 +64,23 @@ def _current_stamp(alias=DEFAULT_DB_ALIAS):
     if connection.vendor not in _STAMP_SQL:
         latest = Transition.objects.filter(action__in=PUBLISHING_STEPS).order_by("-pk")
         _STAMP_SQL[connection.vendor] = latest.values_list("pk")[:1].query.sql_with_params()
+    if (
+        connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+        and not connection.in_atomic_block
+    ):
+        # A cached page's only query is this one: let it be the persistent connection's
+        # health check too, instead of a round trip of its own before it (CONN_HEALTH_CHECKS).
+        connection.health_check_done = True
+        try:
+            return _run_stamp_query(connection)
+        except (InterfaceError, OperationalError):
+            connection.close()
+    return _run_stamp_query(connection)
+
+
+def _run_stamp_query(connection):
     with connection.cursor() as cursor:
         cursor.execute(*_STAMP_SQL[connection.vendor])
         row = cursor.fetchone()
@@ -82,19 +105,20 @@ def _stamp_time(stamp):
     return Transition.objects.filter(pk=stamp).values_list("created_at", flat=True).first()
 
 
-def _page_key(request, stamp):
-    path = f"{stamp}|{get_language_from_request(request)}|{request.get_full_path()}"
-    return "kidal:page:" + hashlib.sha256(path.encode()).hexdigest()
+def _page_key(request, stamp, variant=""):
+    # The whole address, host and scheme included: feeds and sitemaps write absolute links.
+    page = f"{stamp}|{variant}|{get_language_from_request(request)}|{request.build_absolute_uri()}"
+    return "kidal:page:" + hashlib.sha256(page.encode()).hexdigest()
 
 
-def _is_public_page(request):
-    """Whether the URL leads to a view marked by ``cache_public_page``: only those pages pay
-    for the publication stamp (health checks, the admin and downloads never do)."""
+def _public_page_view(request):
+    """The view the URL leads to if ``cache_public_page`` marked it, else None: only those
+    pages pay for the publication stamp (health checks, the admin and downloads never do)."""
     try:
         view = resolve(request.path_info).func
     except Resolver404:
-        return False
-    return getattr(view, "public_page", False)
+        return None
+    return view if getattr(view, "public_page", False) else None
 
 
 def _is_readers_request(request):
@@ -103,7 +127,6 @@ def _is_readers_request(request):
         request.method in ("GET", "HEAD")
         and "preview" not in request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and _is_public_page(request)
     )
 
 
@@ -112,20 +135,23 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _is_readers_request(request):
+        view = _is_readers_request(request) and _public_page_view(request)
+        if not view:
             return self.get_response(request)
-        return cached_public_response(request, lambda: self.get_response(request))
+        variant = view.page_variant() if view.page_variant else ""
+        return cached_public_response(request, lambda: self.get_response(request), variant)
 
 
-def cached_public_response(request, build):
-    """The response to ``request`` from the cache under the current publication stamp, or
-    else ``build()``'s (read from a caught-up replica when there is one), stored when it is
-    a reader's public page. The middleware calls it for pages; the API calls it from its
-    views, after their rate limit is counted."""
+def cached_public_response(request, build, variant=""):
+    """The response to ``request`` from the cache under the current publication stamp (and
+    ``variant``, for a page that depends on more than what is public), or else ``build()``'s
+    (read from a caught-up replica when there is one), stored when it is a reader's public
+    page. The middleware calls it for pages; the API calls it from its views, after their
+    rate limit is counted."""
     # The stamp is read before the page is built: a publication while it is built
     # leaves the page under the older stamp, never stale content under the newer one.
     stamp = _current_stamp()
-    key = _page_key(request, stamp)
+    key = _page_key(request, stamp, variant)
     if settings.KIDAL_PAGE_CACHE:
         response = cache.get(key)
         if response is not None:
@@ -153,9 +179,11 @@ def _storable(request, response):
     )
 
 
-def cache_public_page(view):
+def cache_public_page(view, variant=None):
     """Mark ``view``'s pages as the same for every reader, so that
-    ``PublicPageCacheMiddleware`` may store them (previews never)."""
+    ``PublicPageCacheMiddleware`` may store them (previews never). A page that also depends
+    on something besides what is public names it with ``variant``, a function returning a
+    short string that changes whenever that does."""
 
     @wraps(view)
     def public_page_view(request, *args, **kwargs):
@@ -163,8 +191,13 @@ def cache_public_page(view):
         if "preview" not in request.GET:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
+            if not response.streaming:
+                # One piece, not the hundreds a feed writes: each piece would be its own
+                # write to the reader's socket, on every request that the cache answers.
+                response.content = response.content
             response.public_page = True
         return response
 
     public_page_view.public_page = True
+    public_page_view.page_variant = variant
     return public_page_view

@@ -46,6 +46,14 @@ def manifest():
         return None
 
 
+def manifest_version():
+    """A string that changes whenever a build completes (the manifest is written last)."""
+    try:
+        return str((root() / MANIFEST).stat().st_mtime_ns)
+    except FileNotFoundError:
+        return "none"
+
+
 def is_current(built=None):
     built = built if built is not None else manifest()
     return built is not None and built["stamp"] == publication_stamp()[0]

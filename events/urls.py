@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import export_files, views
 from .caching import cache_public_page
 from .exports import EXPORTS
 from .feeds import LatestEntriesFeed
@@ -75,7 +75,11 @@ urlpatterns = [
     path("map/", cache_public_page(views.MapView.as_view()), name="map"),
     path("search/", cache_public_page(views.SearchView.as_view()), name="search"),
     path("feed/", cache_public_page(LatestEntriesFeed()), name="feed"),
-    path("exports/", views.ExportsView.as_view(), name="exports"),
+    path(
+        "exports/",
+        cache_public_page(views.ExportsView.as_view(), variant=export_files.manifest_version),
+        name="exports",
+    ),
     path(
         "sitemap.xml",
         cache_public_page(sitemap_views.index),

@@ -746,6 +746,7 @@ class ExportsView(TemplateView):
         built = export_files.manifest()
         files = built["files"] if built else {}
         context["built_at"] = parse_datetime(built["built_at"]) if built else None
+        context["current"] = export_files.is_current(built)
         context["files"] = {
             name.replace(".", "_"): {
                 "url": reverse(f"events:export_{name.replace('.', '_')}"),

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from events import caching, workflow
 from events.caching import PublicPageCacheMiddleware, cache_public_page
@@ -124,6 +125,22 @@ class PublicPageCacheTests(TestCase):
         plain = PublicPageCacheMiddleware(cache_public_page(lambda request: HttpResponse("all")))
         plain(request)
         self.assertIsNotNone(cache.get(caching._page_key(request, caching.publication_stamp()[0])))
+
+    def test_pages_are_cached_per_host_as_feeds_write_absolute_links(self):
+        feed = reverse("events:feed")
+        with self.settings(ALLOWED_HOSTS=["one.example", "two.example"]):
+            self.assertContains(self.client.get(feed, HTTP_HOST="one.example"), "one.example")
+            response = self.client.get(feed, HTTP_HOST="two.example")
+        self.assertContains(response, f"http://two.example{self.claim.get_absolute_url()}")
+        self.assertNotContains(response, "one.example")
+
+    def test_a_cached_page_is_sent_in_one_piece(self):
+        feed = reverse("events:feed")
+        built = self.client.get(feed)
+        cached = self.client.get(feed)
+        self.assertEqual(cached.content, built.content)
+        # Each piece of a response is a write of its own to the reader's connection.
+        self.assertEqual(len(list(cached)), 1)
 
     def test_pages_that_are_not_cached_never_read_the_publication_stamp(self):
         for url in ("/health/live", "/healthz", "/admin/login/", "/no-such-page/"):

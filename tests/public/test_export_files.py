@@ -7,7 +7,9 @@ import io
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import export_files, workflow
@@ -50,6 +52,28 @@ class ExportFileTests(TestCase):
         built = export_files.manifest()
         self.assertContains(page, built["files"]["claims.json"]["sha256"])
         self.assertContains(page, "The files were built on")
+
+    def test_the_cached_exports_page_follows_each_build_and_says_when_files_are_behind(self):
+        self.download()
+        page = reverse("events:exports")
+        self.assertContains(self.client.get(page), "after the latest published change")
+        with CaptureQueriesContext(connection) as queries:
+            self.assertContains(self.client.get(page), "after the latest published change")
+        self.assertEqual(len(queries), 1)  # from the cache: the publication stamp only
+
+        pending_edit(self.claim, by=self.editor, text=NEW)
+        workflow.submit(self.claim, by=self.editor)
+        with (
+            override_settings(KIDAL_EXPORTS_IN_BACKGROUND=True),
+            mock.patch.object(export_files, "_build_in_background") as started,
+        ):
+            workflow.approve(self.claim, by=self.reviewer)
+            self.assertContains(self.client.get(page), "before the latest published change")
+        started.assert_called()
+        built = export_files.build()
+        response = self.client.get(page)
+        self.assertContains(response, "after the latest published change")
+        self.assertContains(response, built["files"]["claims.csv"]["sha256"])
 
     def test_an_approved_change_is_in_the_next_download(self):
         self.download()
