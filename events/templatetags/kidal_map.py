@@ -88,12 +88,54 @@ def country_paths(frame=None):
         parts = []
         for polygon in feature["geometry"]["coordinates"]:
             for ring in polygon:
-                points = [frame.project(lon, lat) for lon, lat in ring]
-                parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
+                points = _clipped([frame.project(lon, lat) for lon, lat in ring], frame)
+                if points:
+                    parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
         shapes.append(
             (feature["properties"]["name"], feature["properties"]["focus"], "".join(parts))
         )
     return shapes
+
+
+# How far past the frame's edges shapes are kept: their outlines' stroke stays out of view.
+CLIP_MARGIN = 8
+
+
+def _clipped(points, frame):
+    """The ``points`` of a closed ring cut to the frame (plus a margin), by the
+    Sutherland–Hodgman algorithm: the neighbours' shapes reach far beyond the map, and the
+    parts that nobody sees made up most of the page."""
+    low_x = low_y = -CLIP_MARGIN
+    high_x, high_y = frame.width + CLIP_MARGIN, frame.height + CLIP_MARGIN
+    edges = (
+        (lambda p: p[0] >= low_x, lambda a, b: _at_x(a, b, low_x)),
+        (lambda p: p[0] <= high_x, lambda a, b: _at_x(a, b, high_x)),
+        (lambda p: p[1] >= low_y, lambda a, b: _at_y(a, b, low_y)),
+        (lambda p: p[1] <= high_y, lambda a, b: _at_y(a, b, high_y)),
+    )
+    for inside, crossing in edges:
+        if not points:
+            break
+        kept = []
+        previous = points[-1]
+        for point in points:
+            if inside(point):
+                if not inside(previous):
+                    kept.append(crossing(previous, point))
+                kept.append(point)
+            elif inside(previous):
+                kept.append(crossing(previous, point))
+            previous = point
+        points = kept
+    return [(round(x, 1), round(y, 1)) for x, y in points]
+
+
+def _at_x(a, b, x):
+    return x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0])
+
+
+def _at_y(a, b, y):
+    return a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]), y
 
 
 class _Occupied:

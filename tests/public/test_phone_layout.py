@@ -59,6 +59,26 @@ class PhoneLayoutTests(TestCase):
         self.assertNotIn("<title>Guinea</title>", region)
         self.assertIn("<title>Algeria</title>", region)
 
+    def test_country_shapes_are_cut_to_the_map_and_mali_is_whole(self):
+        for frame in (kidal_map.mali_frame(), kidal_map.kidal_area_frame()):
+            margin = kidal_map.CLIP_MARGIN
+            for name, _is_mali, path in kidal_map.country_paths(frame):
+                points = [
+                    tuple(map(float, pair.split(",")))
+                    for pair in re.findall(r"[-\d.]+,[-\d.]+", path)
+                ]
+                self.assertTrue(points, name)
+                for x, y in points:
+                    self.assertTrue(-margin <= x <= frame.width + margin, (name, x))
+                    self.assertTrue(-margin <= y <= frame.height + margin, (name, y))
+        # Mali lies inside its own map: cutting leaves every point of its border.
+        mali = next(f for f in kidal_map._extract()["features"] if f["properties"]["focus"])
+        border_points = sum(
+            len(ring) for polygon in mali["geometry"]["coordinates"] for ring in polygon
+        )
+        drawn = next(path for _name, is_mali, path in kidal_map.country_paths() if is_mali)
+        self.assertEqual(drawn.count(","), border_points)
+
     def test_phone_labels_are_larger_and_never_overlap(self):
         places = [self.r.kidal, self.r.anefis]
         for place in places:
