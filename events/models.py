@@ -931,6 +931,13 @@ class Claim(Reviewable):
                 condition=Q(is_public=True),
                 name="events_claim_public_outlets",
             ),
+            # The sitemap's files: public claims by id, read from the index alone.
+            models.Index(
+                fields=["id"],
+                include=["corrected_at", "first_published_at"],
+                condition=Q(is_public=True),
+                name="events_claim_public_by_id",
+            ),
             # The review queue: entries in a state, those waiting longest first.
             models.Index(fields=["status", "last_edited_at", "id"], name="events_claim_queue"),
         ]

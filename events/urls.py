@@ -89,7 +89,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         cache_public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/section.xml"},
         name="sitemap_section",
     ),
     path("language/<str:code>/", views.switch_language, name="switch_language"),

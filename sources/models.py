@@ -231,6 +231,13 @@ class Citation(Reviewable):
                 condition=Q(is_public=True),
                 name="sources_citation_public_source",
             ),
+            # The sitemap's files: public citations by id, read from the index alone.
+            models.Index(
+                fields=["id"],
+                include=["corrected_at", "first_published_at"],
+                condition=Q(is_public=True),
+                name="sources_citation_public_by_id",
+            ),
             # The review queue: citations in a state, those waiting longest first.
             models.Index(fields=["status", "last_edited_at", "id"], name="sources_citation_queue"),
         ]

@@ -4,7 +4,8 @@ import json
 import xml.etree.ElementTree as ET
 
 from django.core.cache import cache
-from django.test import TestCase
+from django.contrib.sitemaps import views as sitemap_views
+from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
 from events import exports, sitemaps
@@ -74,6 +75,16 @@ class SitemapTests(TestCase):
         self.assertTrue(any("p=2" in url for url in files))
         self.assertEqual(sorted(paged), sorted(everything))
         self.assertEqual(len(set(paged)), len(paged))
+
+    def test_each_sitemap_file_is_what_djangos_own_template_writes(self):
+        request = RequestFactory().get("/")
+        for section in sitemaps.SITEMAPS:
+            ours = self.client.get(reverse("events:sitemap_section", args=[section]))
+            django = sitemap_views.sitemap(request, sitemaps.SITEMAPS, section=section)
+            self.assertEqual(ours.content, django.render().content, section)
+            self.assertIn(b"<url><loc>http://testserver/", ours.content)
+            if section in ("events", "claims", "citations"):
+                self.assertIn(b"<lastmod>", ours.content)
 
     def test_sitemap_lists_public_pages_only(self):
         _files, locations = self.locations()
