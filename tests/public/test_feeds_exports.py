@@ -3,8 +3,8 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
-from django.core.cache import cache
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.cache import cache
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
