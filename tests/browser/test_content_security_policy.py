@@ -8,20 +8,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.pages import PUBLIC_PAGES
+
 ADMIN = ("admin", "kidal-admin-2023")
 
-PUBLIC_PAGES = [
-    "/",
-    "/events/",
-    "/claims/",
-    "/actors/",
-    "/places/",
-    "/sources/",
-    "/map/",
-    "/search/?q=Kidal",
-    "/exports/",
-    "/corrections/",
-]
 ADMIN_PAGES = [
     "/admin/",
     "/admin/review-queue/",

@@ -7,18 +7,8 @@ import re
 
 import pytest
 
-PAGES = [
-    "/",
-    "/events/",
-    "/claims/",
-    "/actors/",
-    "/places/",
-    "/sources/",
-    "/map/",
-    "/search/?q=Kidal",
-    "/corrections/",
-    "/exports/",
-]
+from tests.pages import PUBLIC_PAGES
+
 # One detail page of each kind, reached from its list.
 DETAIL_LISTS = ["/events/", "/claims/", "/sources/"]
 WIDTHS = [360, 1280]
@@ -53,7 +43,7 @@ def _reader(visitors, language, width):
 def test_no_page_is_wider_than_the_window(visitors, language, width):
     reader = _reader(visitors, language, width)
     details = [_first_detail(reader, path) for path in DETAIL_LISTS]
-    for path in PAGES + details:
+    for path in PUBLIC_PAGES + details:
         _open(reader, path)
         scroll_width, window_width = reader.page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth]"

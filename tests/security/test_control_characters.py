@@ -24,6 +24,7 @@ from tests.factories import (
     publish,
     reviewer,
 )
+from tests.pages import PUBLIC_PAGES
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -120,15 +121,7 @@ def test_public_pages_answer(client, record):
     claim = Claim.objects.public().first()
     citation = claim.citation_links.first().citation
     paths = [
-        "/",
-        "/events/",
-        "/claims/",
-        "/actors/",
-        "/places/",
-        "/sources/",
-        "/map/",
-        "/search/?q=Kidal",
-        "/exports/",
+        *PUBLIC_PAGES,
         record.get_absolute_url(),
         claim.get_absolute_url(),
         citation.get_absolute_url(),
