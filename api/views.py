@@ -8,7 +8,6 @@ rate limit has counted the request, so cached answers count against it too.
 
 from csp.constants import SELF
 from csp.decorators import csp_update
-from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -17,6 +16,7 @@ from rest_framework import viewsets
 from events import versions
 from events.caching import cached_public_response
 from events.models import Actor, Claim, ClaimCitation, Event, EventActor, Place, Transition
+from events.prefetches import public_related
 from sources.models import Citation, Source
 
 from . import filters, serializers
@@ -53,11 +53,8 @@ class EventViewSet(PublicViewSet):
         Event.objects.public()
         .select_related("parent")
         .prefetch_related(
-            Prefetch(
-                "actor_roles",
-                queryset=EventActor.objects.public().select_related("actor").order_by("id"),
-            ),
-            Prefetch("claims", queryset=Claim.objects.public().only("pk", "event").order_by("id")),
+            public_related("actor_roles", EventActor.objects.select_related("actor")),
+            public_related("claims", Claim.objects.only("pk", "event")),
         )
     )
     serializer_class = serializers.EventSerializer
@@ -74,13 +71,8 @@ class ClaimViewSet(PublicViewSet):
         Claim.objects.public()
         .select_related("claimant_actor")
         .prefetch_related(
-            Prefetch(
-                "citation_links",
-                queryset=ClaimCitation.objects.public()
-                .select_related("reported_by")
-                .order_by("id"),
-            ),
-            Prefetch("contradicts", queryset=Claim.objects.public().only("pk").order_by("id")),
+            public_related("citation_links", ClaimCitation.objects.select_related("reported_by")),
+            public_related("contradicts", Claim.objects.only("pk")),
         )
     )
     serializer_class = serializers.ClaimSerializer
@@ -94,9 +86,7 @@ class CitationViewSet(PublicViewSet):
     queryset = (
         Citation.objects.public()
         .select_related("republishes")
-        .prefetch_related(
-            Prefetch("claims", queryset=Claim.objects.public().only("pk").order_by("id"))
-        )
+        .prefetch_related(public_related("claims", Claim.objects.only("pk")))
     )
     serializer_class = serializers.CitationSerializer
     filterset_class = filters.CitationFilter

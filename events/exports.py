@@ -14,7 +14,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 
 from . import dates
-from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place
+from .models import Actor, Claim, Event, EventActor, Place
+from .prefetches import public_citation_links, public_related
 from .text import spreadsheet_safe
 
 CHUNK_SIZE = 200
@@ -141,16 +142,10 @@ def _absolute(site, path):
     return f"{site}{path}"
 
 
-def public_links():
-    return ClaimCitation.objects.public().select_related(
-        "citation__source__actor", "reported_by__source"
-    )
-
-
 def claim_prefetches():
     return [
-        Prefetch("citation_links", queryset=public_links().order_by("id")),
-        Prefetch("contradicts", queryset=Claim.objects.public().only("id").order_by("id")),
+        Prefetch("citation_links", queryset=public_citation_links()),
+        public_related("contradicts", Claim.objects.only("id")),
     ]
 
 
@@ -168,16 +163,10 @@ def public_events(events=None):
     if events is None:
         events = Event.objects.public().order_by("start_date", "id")
     return events.select_related("place").prefetch_related(
-        Prefetch(
-            "actor_roles",
-            queryset=EventActor.objects.public().select_related("actor").order_by("id"),
-        ),
-        Prefetch(
+        public_related("actor_roles", EventActor.objects.select_related("actor")),
+        public_related(
             "claims",
-            queryset=Claim.objects.public()
-            .select_related("claimant_actor")
-            .prefetch_related(*claim_prefetches())
-            .order_by("id"),
+            Claim.objects.select_related("claimant_actor").prefetch_related(*claim_prefetches()),
         ),
     )
 

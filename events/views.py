@@ -49,6 +49,7 @@ from .exports import EXPORTS
 from .figures import format_figure, format_range
 from .filters import ClaimFilter, EventFilter
 from .models import Actor, Claim, ClaimCitation, Event, EventActor, Place, count_of
+from .prefetches import public_citation_links
 
 PAGE_SIZE = 25
 HOME_TIMELINE_SIZE = 100
@@ -56,14 +57,6 @@ HOME_LIST_SIZE = 20
 LIST_PAGE_SIZE = 50
 # Detail pages list this many related entries and link to the filtered list for the rest.
 DETAIL_LIST_SIZE = 50
-
-
-def public_citation_links():
-    return (
-        ClaimCitation.objects.public()
-        .select_related("citation__source__actor", "reported_by__source")
-        .order_by("id")
-    )
 
 
 def claim_prefetches(preview=False):
