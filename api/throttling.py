@@ -1,7 +1,12 @@
+import logging
+
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
+from events.caching import CACHE_ERRORS
 from security.addresses import client_address
+
+logger = logging.getLogger(__name__)
 
 
 class AddressRateThrottle(AnonRateThrottle):
@@ -15,3 +20,12 @@ class AddressRateThrottle(AnonRateThrottle):
 
     def get_ident(self, request):
         return client_address(request)
+
+    def allow_request(self, request, view):
+        # The counts live in the cache: while it does not answer, the API stays open rather
+        # than failing every request.
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS as error:
+            logger.warning("The cache does not answer (%s): API requests are not counted.", error)
+            return True

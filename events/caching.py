@@ -34,6 +34,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_request
+from redis.exceptions import RedisError
 
 from kidal import routers
 
@@ -42,6 +43,8 @@ from .models import Transition
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 24 * 3600
+# What the cache raises when its server does not answer (Redis down, a network failure).
+CACHE_ERRORS = (RedisError, OSError)
 PUBLISHING_STEPS = (Transition.Action.APPROVE, Transition.Action.WITHDRAW)
 
 
@@ -153,7 +156,7 @@ def cached_public_response(request, build, variant=""):
     stamp = _current_stamp()
     key = _page_key(request, stamp, variant)
     if settings.KIDAL_PAGE_CACHE:
-        response = cache.get(key)
+        response = _from_cache(key)
         if response is not None:
             return response
     with routers.reading_from(_caught_up_replica(stamp)):
@@ -165,8 +168,25 @@ def cached_public_response(request, build, variant=""):
         patch_vary_headers(response, ["Accept-Language", "Cookie"])
         patch_cache_control(response, public=True, no_cache=True)
         set_response_etag(response)
-        cache.set(key, response, CACHE_SECONDS)
+        _to_cache(key, response)
     return response
+
+
+def _from_cache(key):
+    """The cached page, or None, also when the cache does not answer: readers then get
+    pages built for them, more slowly, rather than errors."""
+    try:
+        return cache.get(key)
+    except CACHE_ERRORS as error:
+        logger.warning("The cache does not answer (%s): pages are built for each reader.", error)
+        return None
+
+
+def _to_cache(key, response):
+    try:
+        cache.set(key, response, CACHE_SECONDS)
+    except CACHE_ERRORS as error:
+        logger.warning("The cache does not answer (%s): a page was not stored.", error)
 
 
 def _storable(request, response):

@@ -166,6 +166,9 @@ if os.environ.get("CACHE_URL", "").startswith("redis"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["CACHE_URL"],
+            # A cache that stops answering costs each request at most this long (then the
+            # page is built without it), not a worker's whole timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     # Sessions read from Redis, written through to the database: app servers share both and

@@ -147,3 +147,42 @@ class PublicPageCacheTests(TestCase):
             with CaptureQueriesContext(connection) as queries:
                 self.client.get(url)
             self.assertFalse([q for q in queries if "events_transition" in q["sql"]], url)
+
+
+UNANSWERING_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Nothing listens on port 1: every cache call fails at once.
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+
+class CacheOutageTests(TestCase):
+    """With the cache server down, readers still get every page and the API: built for
+    each of them, and the outage is logged."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.claim = published_claim(author=editor(), approver=reviewer(), text=OLD)
+
+    def test_pages_and_the_api_are_built_without_the_cache(self):
+        urls = [
+            self.claim.event.get_absolute_url(),
+            reverse("events:feed"),
+            reverse("api:claim-detail", args=[self.claim.pk]),
+        ]
+        with self.settings(CACHES=UNANSWERING_CACHE), self.assertLogs("events.caching") as logs:
+            for url in urls:
+                self.assertContains(self.client.get(url), OLD)
+        self.assertIn("The cache does not answer", logs.output[0])
+
+    def test_the_api_rate_limit_lets_requests_through_while_the_cache_is_down(self):
+        url = reverse("api:claim-list")
+        with (
+            self.settings(CACHES=UNANSWERING_CACHE, KIDAL_API_RATE="1/minute"),
+            self.assertLogs("api.throttling"),
+        ):
+            answers = [self.client.get(url).status_code for _ in range(3)]
+        self.assertEqual(answers, [200, 200, 200])
