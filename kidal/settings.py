@@ -164,7 +164,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("CACHE_URL", "").startswith("redis"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kidal.cache.RedisCache",
             "LOCATION": os.environ["CACHE_URL"],
             # A cache that stops answering costs each request at most this long (then the
             # page is built without it), not a worker's whole timeout.
