@@ -390,7 +390,10 @@ def main():
     server = Server({**env, "KIDAL_PAGE_CACHE": "1"}, args.workers)
     try:
         run("Public pages, warm cache", server, public, sizes=sizes)
-        run("Admin pages (a reviewer)", server, admin, cookie=cookie)
+        # One reviewer at a time: how long a reviewer waits (the target); then as many
+        # reviewers at once as the public pages have readers, queueing at the workers.
+        run("Admin pages, one reviewer at a time", server, admin, cookie=cookie, connections=1)
+        run(f"Admin pages, {args.connections} reviewers at once", server, admin, cookie=cookie)
     finally:
         server.stop()
     server = Server({**env, "KIDAL_PAGE_CACHE": "0"}, args.workers)
