@@ -303,7 +303,8 @@ class Builder:
         """Render every page, from the seeds along every link, into a new state."""
         self.state.start_afresh(self.folder)
         self.state.begin()
-        self.ids, self.addresses, self.changed, self.fresh = {}, {}, set(), set()
+        self.ids, self.addresses, self.owners = {}, {}, {}
+        self.changed, self.fresh = set(), set()
         self.crawl(self.new_ids(seeds()), full=True)
         # Read after rendering, so a publication meanwhile means a full pass again (build).
         for label in self.state.labels():
@@ -321,21 +322,23 @@ class Builder:
         self.changed = set()
         for label in labels:
             self.changed |= self.state.update_rows(label, tracking.row_digests(label))
-        self.ids, self.addresses, self.fresh = {}, {}, set()
+        self.ids, self.addresses, self.owners, self.fresh = {}, {}, {}, set()
         always, missing = set(), set()
-        for page_id, path, key, number, language, file, _owner in self.state.pages():
+        for page_id, path, key, number, language, file, owner in self.state.pages():
             address = Address(path, (key, number) if key else (), language or None)
             self.ids[address], self.addresses[page_id] = page_id, address
+            self.owners[page_id] = owner
             if owner_of(address) is None:
                 always.add(page_id)
             if not (self.folder / file).is_file():
                 missing.add(page_id)
         queue = always | missing
         queue |= self.state.pages_showing(self.changed) | self.state.pages_owned_by(self.changed)
-        queue |= self.new_ids(seeds())
+        starts = seeds()
+        queue |= self.new_ids(starts)
         self.crawl(queue, full=False)
-        seed_ids = {self.ids[address] for address in seeds()}
-        self.state.remove_pages(self.state.unreachable(seed_ids))
+        # What a full build's crawl would not reach any more leaves the mirror.
+        self.state.remove_pages(self.state.unreachable({self.ids[start] for start in starts}))
         self.state.forget_unused_rows()
         for label in set(self.state.labels()) - set(labels):  # first shown by this pass
             self.state.update_rows(label, tracking.row_digests(label))
@@ -381,10 +384,16 @@ class Builder:
                         raise MirrorError(f"{url_of(address)} answered 404")
                     # Gone from the site: the pages that linked to it show that too.
                     dropped.add(page_id)
-                    linking = self.state.pages_linking_to([page_id])
-                    if linking & done:
-                        raise MirrorError(f"a page links to {url_of(address)}, which answered 404")
+                    linking = self.state.pages_linking_to([page_id]) - {page_id}
+                    self.state.remove_pages([page_id])
+                    for other in linking & done:
+                        raise MirrorError(
+                            f"{url_of(self.addresses[other])} links to {url_of(address)}, "
+                            "which answered 404"
+                        )
                     add(linking)
+                    if self.owners.get(page_id) in self.changed:
+                        add(self.state.pages_owned_by(before) - done)
                     continue
                 add(self.new_ids(page.links))
                 row_ids, undigested = self.state.row_ids(page.rows)
@@ -399,8 +408,8 @@ class Builder:
                     # What this row's pages show, before and after, shows it: counts and
                     # lists of it on those rows' own pages change with it.
                     add(self.state.pages_owned_by(before | set(row_ids.values())) - done)
+                self.owners[page_id] = owner
         self.rendered |= done
-        self.state.remove_pages(dropped)
 
 
 def build(folder, key_path, progress=None, full=False):
@@ -445,6 +454,7 @@ def build(folder, key_path, progress=None, full=False):
             path.unlink()
             outcome.removed.append(name)
             remove_empty_parents(path.parent, folder)
+    outcome.written &= set(digests)
     outcome.unchanged = set(digests) - outcome.written
     manifest = signing.manifest_text(digests).encode()
     write(manifest_path, manifest)
