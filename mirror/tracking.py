@@ -1,7 +1,7 @@
 """What an incremental build of the mirror needs to know: the rows each page showed, a digest
 of every row's stored values (to find the rows that changed since the last build), and the
 build's identity (what else a page's bytes depend on: code, templates, translations, static
-files, settings and the signing key).
+files, settings).
 
 A page's rows are the model instances created while it renders (``post_init``): every row a
 template can show passes through one. Counts and other aggregates are not instances; the
