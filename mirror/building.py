@@ -20,15 +20,16 @@ The feed and the sitemaps keep the live site's absolute addresses, as those form
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.templatetags.static import static
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 from tqdm import tqdm
 
@@ -37,7 +38,9 @@ from events.caching import publication_stamp
 from events.exports import EXPORTS
 from events.sitemaps import SITEMAPS
 
-from . import signing
+from . import signing, tracking
+from .state import BuildState
+from .state import path_for as state_path_for
 
 
 class MirrorError(Exception):
@@ -70,6 +73,19 @@ PER_LANGUAGE = {
     "sources:source_list",
     "sources:source_detail",
     "sources:citation_detail",
+}
+# The pages about one row, its *own* pages (the model's, by slug or by pk in the URL).
+OWNERS = {
+    "events:event_detail": "events.Event",
+    "events:event_version": "events.Event",
+    "events:event_citation": "events.Event",
+    "events:claim_detail": "events.Claim",
+    "events:claim_version": "events.Claim",
+    "events:claim_citation": "events.Claim",
+    "events:actor_detail": "events.Actor",
+    "events:place_detail": "events.Place",
+    "sources:source_detail": "sources.Source",
+    "sources:citation_detail": "sources.Citation",
 }
 # A query string that only numbers the page is mirrored: ?page=N of the lists, ?p=N of the
 # sitemap files.
@@ -210,90 +226,251 @@ def client_for_site():
     return Client(HTTP_HOST=site.netloc, secure=site.scheme == "https")
 
 
-def render(client, address):
+def url_of(address):
+    return address.path + (f"?{address.page[0]}={address.page[1]}" if address.page else "")
+
+
+def owner_of(address):
+    """(model, field attname, value) of the row whose own page ``address`` is, or None for
+    the pages that are about no one row (lists, home, feed, static files…)."""
     if address.path.startswith(static("")):
-        return static_bytes(address.path), None
-    url = address.path + (f"?{address.page[0]}={address.page[1]}" if address.page else "")
+        return None
+    match = resolve(address.path)
+    if match.view_name not in OWNERS:
+        return None
+    model = apps.get_model(OWNERS[match.view_name])
+    if "slug" in match.kwargs:
+        return model, "slug", match.kwargs["slug"]
+    return model, model._meta.pk.attname, str(match.kwargs["pk"])
+
+
+@dataclass
+class Page:
+    """A rendered address: its file's bytes, the rows it showed, the row it is about and
+    the mirrored addresses it links to."""
+
+    body: bytes
+    rows: set = field(default_factory=set)
+    owner: tuple | None = None
+    links: set = field(default_factory=set)
+
+
+def render(client, address):
+    """The Page at ``address``, or None when the site answers that it has no such page."""
+    if address.path.startswith(static("")):
+        return Page(static_bytes(address.path))
     language = address.language or settings.LANGUAGE_CODE
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(url, headers={"accept-language": language})
+    with tracking.loaded_rows(owner_of(address)) as (rows, owners):
+        response = client.get(url_of(address), headers={"accept-language": language})
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.status_code == 404:
+        return None
     if response.status_code != 200:
-        raise MirrorError(f"{url} answered {response.status_code}")
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return body, response.get("Content-Type", "")
+        raise MirrorError(f"{url_of(address)} answered {response.status_code}")
+    page = Page(body, rows, owners[0] if owners else None)
+    if response.get("Content-Type", "").startswith("text/html"):
+        page.body = rewrite(body.decode(), address, page.links).encode()
+    return page
 
 
 @dataclass
 class Outcome:
-    written: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
+    written: set = field(default_factory=set)
+    unchanged: set = field(default_factory=set)
     removed: list = field(default_factory=list)
     fingerprint: str = ""
+    # Why every page was rendered, or None for an incremental build.
+    full_build_reason: str | None = None
+    rendered: int = 0
+    reused: int = 0
 
 
-def rendered(progress=None):
-    """(file, bytes) of the whole mirror, page by page as each is rendered: a record of tens
-    of thousands of entries makes hundreds of thousands of files, too many to hold at once."""
-    client = client_for_site()
-    queue = sorted(seeds(), key=Address.file)
-    seen = set(queue)
-    bar = tqdm(
-        total=len(queue), desc="pages", unit=" files", disable=progress is None, file=progress
-    )
-    with bar:
-        while queue:
-            address = queue.pop()
-            body, content_type = render(client, address)
-            if content_type and content_type.startswith("text/html"):
-                found = set()
-                body = rewrite(body.decode(), address, found).encode()
-                new = sorted(found - seen, key=Address.file)
-                seen.update(new)
-                queue.extend(new)
-                bar.total += len(new)
-            yield address.file(), body
-            bar.update()
+class Builder:
+    """One build's passes over the site, writing files into ``folder`` and what it learnt
+    into ``state``."""
+
+    def __init__(self, folder, state, outcome, progress):
+        self.folder = folder
+        self.state = state
+        self.outcome = outcome
+        self.progress = progress
+        self.client = client_for_site()
+        self.rendered = set()  # ids of the pages rendered by any pass of this build
+        self.fresh = set()  # ids of the addresses the state did not hold before this pass
+
+    def full_pass(self):
+        """Render every page, from the seeds along every link, into a new state."""
+        self.state.start_afresh(self.folder)
+        self.state.begin()
+        self.ids, self.addresses, self.owners = {}, {}, {}
+        self.changed, self.fresh = set(), set()
+        self.crawl(self.new_ids(seeds()), full=True)
+        # Read after rendering, so a publication meanwhile means a full pass again (build).
+        for label in self.state.labels():
+            self.state.update_rows(label, tracking.row_digests(label))
+
+    def incremental_pass(self):
+        """Render what changed since the state was written: the pages about or showing a
+        row that changed, the pages of the rows a changed row's own page shows, every page
+        that is not one row's own (lists, home, feed, sitemaps, exports…), and the new
+        addresses their links lead to; drop what the site no longer has or no longer
+        reaches."""
+        self.state.begin()
+        labels = self.state.labels()
+        # Read before rendering: a row changed while rendering is found by the next build.
+        self.changed = set()
+        for label in labels:
+            self.changed |= self.state.update_rows(label, tracking.row_digests(label))
+        self.ids, self.addresses, self.owners, self.fresh = {}, {}, {}, set()
+        always, missing = set(), set()
+        for page_id, path, key, number, language, file, owner in self.state.pages():
+            address = Address(path, (key, number) if key else (), language or None)
+            self.ids[address], self.addresses[page_id] = page_id, address
+            self.owners[page_id] = owner
+            if owner_of(address) is None:
+                always.add(page_id)
+            if not (self.folder / file).is_file():
+                missing.add(page_id)
+        queue = always | missing
+        queue |= self.state.pages_showing(self.changed) | self.state.pages_owned_by(self.changed)
+        starts = seeds()
+        queue |= self.new_ids(starts)
+        self.crawl(queue, full=False)
+        # What a full build's crawl would not reach any more leaves the mirror.
+        self.state.remove_pages(self.state.unreachable({self.ids[start] for start in starts}))
+        self.state.forget_unused_rows()
+        for label in set(self.state.labels()) - set(labels):  # first shown by this pass
+            self.state.update_rows(label, tracking.row_digests(label))
+
+    def new_ids(self, addresses):
+        """The ids of the addresses the state does not hold yet, added to it."""
+        new = set()
+        for address in sorted(set(addresses) - set(self.ids), key=Address.file):
+            page_id = self.state.add_page(*astuple(address), address.file())
+            self.ids[address], self.addresses[page_id] = page_id, address
+            new.add(page_id)
+        self.fresh |= new
+        return new
+
+    def crawl(self, page_ids, full):
+        queue = sorted(page_ids, key=lambda page_id: self.addresses[page_id].file())
+        queued, done, dropped = set(queue), set(), set()
+        bar = tqdm(
+            total=len(queue),
+            desc="pages",
+            unit=" files",
+            disable=self.progress is None,
+            file=self.progress,
+        )
+
+        def add(more):
+            more = sorted(set(more) - queued, key=lambda page_id: self.addresses[page_id].file())
+            queued.update(more)
+            queue.extend(more)
+            bar.total += len(more)
+
+        with bar:
+            while queue:
+                page_id = queue.pop()
+                address = self.addresses[page_id]
+                before = self.state.rows_of(page_id)
+                page = render(self.client, address)
+                done.add(page_id)
+                self.outcome.rendered += 1
+                bar.update()
+                if page is None:
+                    if full or page_id in self.fresh:
+                        raise MirrorError(f"{url_of(address)} answered 404")
+                    # Gone from the site: the pages that linked to it show that too.
+                    dropped.add(page_id)
+                    linking = self.state.pages_linking_to([page_id]) - {page_id}
+                    self.state.remove_pages([page_id])
+                    for other in linking & done:
+                        raise MirrorError(
+                            f"{url_of(self.addresses[other])} links to {url_of(address)}, "
+                            "which answered 404"
+                        )
+                    add(linking)
+                    if self.owners.get(page_id) in self.changed:
+                        add(self.state.pages_owned_by(before) - done)
+                    continue
+                add(self.new_ids(page.links))
+                row_ids, undigested = self.state.row_ids(page.rows)
+                self.changed |= undigested  # rows created since the pass began
+                owner = row_ids.get(page.owner)
+                targets = {self.ids[link] for link in page.links}
+                if targets & dropped:
+                    raise MirrorError(f"{url_of(address)} links to a page that answered 404")
+                digest = _store(self.folder, address.file(), page.body, self.outcome)
+                self.state.record(page_id, digest, owner, row_ids.values(), targets)
+                if not full and owner in self.changed:
+                    # What this row's pages show, before and after, shows it: counts and
+                    # lists of it on those rows' own pages change with it.
+                    add(self.state.pages_owned_by(before | set(row_ids.values())) - done)
+                self.owners[page_id] = owner
+        self.rendered |= done
 
 
-def build(folder, key_path, progress=None):
-    """Write the mirror into ``folder``: only files whose content changed since the last
-    build, removing those the site no longer has; then the manifest and its signature."""
+def build(folder, key_path, progress=None, full=False):
+    """Write the mirror into ``folder``, rendering only what changed since the last build
+    unless ``full`` (or the last build cannot be built upon: see BuildState), and writing
+    only files whose content changed, removing those the site no longer has; then the
+    manifest and its signature."""
     key = signing.load_private_key(key_path)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     # The export files are read from their last build: make sure it is current.
     export_files.build()
     previous = signing.read_manifest(folder) or {}
-    while True:
-        stamp = publication_stamp()[0]
-        outcome = Outcome(fingerprint=signing.fingerprint(key.public_key()))
-        digests = {}
-        for name, data in rendered(progress):
-            _store(folder, name, data, digests, outcome)
-        if publication_stamp()[0] == stamp:
-            break  # else something was published while rendering: render again
-    _store(folder, signing.PUBLIC_KEY, signing.public_pem(key), digests, outcome)
+    fingerprint = signing.fingerprint(key.public_key())
+    state = BuildState(state_path_for(folder))
+    manifest_path = folder / signing.MANIFEST
+    identity = tracking.build_identity()
+    manifest_digest = signing.file_digest(manifest_path) if manifest_path.is_file() else None
+    reason = (
+        "--full" if full else state.reason_for_full_build(identity, fingerprint, manifest_digest)
+    )
+    outcome = Outcome(fingerprint=fingerprint, full_build_reason=reason)
+    builder = Builder(folder, state, outcome, progress)
+    # The page cache would answer without loading the rows a page shows.
+    with override_settings(KIDAL_PAGE_CACHE=False):
+        while True:
+            stamp = publication_stamp()[0]
+            if reason:
+                builder.full_pass()
+            else:
+                builder.incremental_pass()
+            if publication_stamp()[0] == stamp:
+                break  # else something was published while rendering: render it
+    digests = state.manifest()
+    digests[signing.PUBLIC_KEY] = _store(
+        folder, signing.PUBLIC_KEY, signing.public_pem(key), outcome
+    )
+    outcome.reused = len(state.page_ids() - builder.rendered)
     for name in sorted(set(previous) - set(digests)):
         path = folder / name
         if path.is_file():
             path.unlink()
             outcome.removed.append(name)
             remove_empty_parents(path.parent, folder)
+    outcome.written &= set(digests)
+    outcome.unchanged = set(digests) - outcome.written
     manifest = signing.manifest_text(digests).encode()
-    write(folder / signing.MANIFEST, manifest)
+    write(manifest_path, manifest)
     write(folder / signing.SIGNATURE, key.sign(manifest))
+    state.finish(identity=identity, fingerprint=fingerprint, manifest=signing.digest(manifest))
     return outcome
 
 
-def _store(folder, name, data, digests, outcome):
-    """Write ``data`` to ``name`` unless the file already holds it; note its digest."""
-    digests[name] = signing.digest(data)
+def _store(folder, name, data, outcome):
+    """Write ``data`` to ``name`` unless the file already holds it; return its digest."""
+    digest = signing.digest(data)
     path = folder / name
-    if path.is_file() and signing.file_digest(path) == digests[name]:
-        outcome.unchanged.append(name)
-        return
-    write(path, data)
-    outcome.written.append(name)
+    if not (path.is_file() and signing.file_digest(path) == digest):
+        write(path, data)
+        outcome.written.add(name)
+    return digest
 
 
 def write(path, data):

@@ -12,9 +12,10 @@ measured twice: warm (the page cache on, after a first request) and uncached
     .venv/bin/python manage.py generate_synthetic --events 10000
     .venv/bin/python tools/benchmark.py --duration 5
 
-``--mirror`` times ``manage.py build_mirror`` instead (a first build into an empty folder,
-then a rebuild with nothing changed), on the database at hand (DATABASE_URL, or the SQLite
-demo when it is unset), and prints the times; it needs neither wrk nor PostgreSQL.
+``--mirror`` times ``manage.py build_mirror`` instead (a full build into an empty folder, a
+rebuild with nothing changed, then a rebuild after approving one claim in review, which
+changes the database), on the database at hand (DATABASE_URL, or the SQLite demo when it is
+unset), and prints the times; it needs neither wrk nor PostgreSQL.
 
 Needs wrk (Debian: apt-get install wrk) and Redis for the page cache (CACHE_URL, by default
 redis://127.0.0.1:6379/1). Each server and each load run stops by itself;
@@ -264,8 +265,27 @@ def row(name, result, baseline, size=None):
     )
 
 
+def approve_one_claim():
+    """Approve one claim in review on a public event, as a reviewer the four-eyes rule lets
+    approve it: the change the last timed rebuild renders. Returns the claim's id."""
+    from events import workflow
+    from events.models import Claim, Status
+
+    waiting = Claim.objects.filter(status=Status.IN_REVIEW, event__is_public=True).order_by("pk")
+    for reviewer in workflow.reviewers():
+        claim = workflow.approvable_by(waiting, reviewer).first()
+        if claim is not None:
+            workflow.approve(claim, by=reviewer)
+            return claim.pk
+    raise SystemExit("No claim in review that a reviewer may approve: no change to rebuild.")
+
+
 def time_mirror():
-    """Seconds for a first build of the static mirror and for a rebuild with no change."""
+    """(what, seconds, the command's summary) of a full build of the static mirror into an
+    empty folder, a rebuild with nothing changed, and a rebuild after one approval."""
+    django_setup({})
+    from mirror import state
+
     times = []
     with tempfile.TemporaryDirectory() as folder:
         key = Path(folder) / "key.pem"
@@ -276,17 +296,24 @@ def time_mirror():
             stdout=subprocess.DEVNULL,
         )
         env = {**os.environ, "KIDAL_MIRROR_SIGNING_KEY": str(key)}
-        for _run in range(2):
-            started = time.perf_counter()
-            built = subprocess.run(
-                [sys.executable, "manage.py", "build_mirror", "-v0", str(Path(folder) / "m")],
-                cwd=PROJECT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            times.append((time.perf_counter() - started, built.stdout.split(";")[0]))
+        mirror = Path(folder) / "m"
+        try:
+            for what in ("full build", "rebuild, nothing changed", "rebuild after one approval"):
+                if what == "rebuild after one approval":
+                    what += f" (claim {approve_one_claim()})"
+                started = time.perf_counter()
+                built = subprocess.run(
+                    [sys.executable, "manage.py", "build_mirror", "-v0", str(mirror)],
+                    cwd=PROJECT,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                summary = built.stdout.split("; signed")[0]
+                times.append((what, time.perf_counter() - started, summary))
+        finally:
+            state.path_for(mirror).unlink(missing_ok=True)
     return times
 
 
@@ -303,14 +330,15 @@ def main():
     parser.add_argument(
         "--mirror",
         action="store_true",
-        help="only time a build and a rebuild of the static mirror, on the database at hand",
+        help="only time a full build and two rebuilds of the static mirror (the second "
+        "after approving a claim), on the database at hand",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--output", default=str(PROJECT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     if args.mirror:
-        for label, (seconds, counts) in zip(("build", "rebuild"), time_mirror(), strict=True):
-            print(f"Mirror {label}: {seconds:.1f} s ({counts})")
+        for what, seconds, summary in time_mirror():
+            print(f"Mirror {what}: {seconds:.1f} s ({summary})")
         return
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")

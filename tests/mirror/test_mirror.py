@@ -1,5 +1,6 @@
 """The static mirror: the live site's pages with relative links, nothing unpublished, a
-signed manifest that verify_mirror and standard tools check, and incremental rebuilds."""
+signed manifest that verify_mirror and standard tools check, and incremental rebuilds that
+write what a full build writes."""
 
 import re
 import shutil
@@ -11,8 +12,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
-from events import workflow
+from events import drafts, workflow
 from mirror import signing
+from tests.factories import EventFactory, published_claim
 from tests.public.helpers import SECRETS, build_record
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,11 @@ pytestmark = pytest.mark.django_db
 LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
 FORM = re.compile(r"<form\b.*?</form>\s*", re.DOTALL)
 NOT_A_FILE = re.compile(r"^(?:[a-z]+:|#)")
+
+
+@pytest.fixture(autouse=True)
+def _build_state_in_a_folder_of_its_own(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
 
 
 @pytest.fixture
@@ -36,10 +43,14 @@ def record():
     return build_record()
 
 
-def build(folder, key):
+def build(folder, key, **options):
     out = StringIO()
-    call_command("build_mirror", str(folder), key=str(key), stdout=out, verbosity=0)
+    call_command("build_mirror", str(folder), key=str(key), stdout=out, verbosity=0, **options)
     return out.getvalue()
+
+
+def rendered(report):
+    return int(re.search(r"(\d+) rendered, \d+ reused", report)[1])
 
 
 def verify(folder, *args):
@@ -249,3 +260,139 @@ def test_a_key_made_with_openssl_signs_too(tmp_path, record):
     subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
     build(tmp_path / "mirror", key)
     assert verify(tmp_path / "mirror")[0]
+
+
+# Incremental rebuilds ------------------------------------------------------------------
+
+
+def edited_and_approved(entry, record, **fields):
+    snapshot = drafts.snapshot_of(entry)
+    snapshot["fields"].update(fields)
+    workflow.edit(entry, snapshot, by=record.author)
+    entry.refresh_from_db()
+    workflow.submit(entry, by=record.author)
+    workflow.approve(entry, by=record.approver)
+
+
+def claim_approved_on_an_event(record):
+    published_claim(
+        author=record.author,
+        approver=record.approver,
+        event=record.battle,
+        citation=record.rfi_report,
+        claimant_actor=record.mnla,
+        text="The MNLA said it held the wells.",
+    )
+
+
+def citation_withdrawn(record):
+    workflow.withdraw(record.csp_statement, by=record.approver, comment="Not theirs.")
+
+
+def source_renamed(record):
+    edited_and_approved(record.rfi, record, name="Radio France Internationale")
+
+
+def actor_renamed(record):
+    edited_and_approved(record.fama, record, name="FAMa")
+
+
+def claim_withdrawn_and_deleted(record):
+    workflow.withdraw(record.army_claim, by=record.approver, comment="Duplicate.")
+    workflow.delete(record.army_claim, by=record.approver)
+
+
+def outlet_found_to_be_a_party(record):
+    # Only the stored corroboration of the claims RFI backs changes with it.
+    edited_and_approved(record.rfi, record, is_party=True, actor=record.fama.pk)
+
+
+def nothing(record):
+    pass
+
+
+# An entry's own pages, in either language: every other page is rendered at each build.
+OWN_PAGE = re.compile(r"^(?:fr/)?(?:events|claims|actors|places|sources|citations)/[^/]+/")
+NOT_PAGES = {signing.MANIFEST, signing.SIGNATURE, signing.PUBLIC_KEY}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        claim_approved_on_an_event,
+        citation_withdrawn,
+        source_renamed,
+        actor_renamed,
+        claim_withdrawn_and_deleted,
+        outlet_found_to_be_a_party,
+        nothing,
+    ],
+)
+def test_an_incremental_rebuild_writes_what_a_full_build_writes(tmp_path, key, record, change):
+    folder = tmp_path / "mirror"
+    first = build(folder, key)
+    assert "full build (no state of an earlier build)" in first
+    before = digests(folder)
+
+    change(record)
+    report = build(folder, key)
+    assert "; incremental build;" in report
+    fresh = tmp_path / "fresh"
+    full_report = build(fresh, key)
+    assert "full build" in full_report
+
+    after = digests(folder)
+    assert after == digests(fresh)
+    assert verify(folder)[0]
+    assert (after == before) == (change is nothing)
+    assert rendered(report) < rendered(full_report)
+    if change is nothing:
+        # Only the pages that are not an entry's own, rendered at each build.
+        pages = [name for name in after if name not in NOT_PAGES]
+        assert rendered(report) == len([name for name in pages if not OWN_PAGE.match(name)])
+
+
+def test_a_rebuild_after_one_approval_renders_a_small_part_of_the_site(tmp_path, key, record):
+    for number in range(15):
+        published_claim(
+            author=record.author,
+            approver=record.approver,
+            event=EventFactory(title=f"Clash {number}", place=record.anefis),
+            citation=record.rfi_report,
+            text=f"Claim {number}",
+        )
+    folder = tmp_path / "mirror"
+    full_report = build(folder, key)
+    claim_approved_on_an_event(record)
+    report = build(folder, key)
+    assert rendered(report) * 4 < rendered(full_report), (report, full_report)
+
+
+def test_a_changed_template_setting_or_key_or_full_means_a_full_build(
+    tmp_path, key, record, settings
+):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "unused.html").write_text("one")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], templates]}
+    ]
+    folder = tmp_path / "mirror"
+    build(folder, key)
+    assert "; incremental build;" in build(folder, key)
+
+    (templates / "unused.html").write_text("two")
+    assert "full build (the code, templates, translations" in build(folder, key)
+    assert "full build (--full)" in build(folder, key, full=True)
+    settings.KIDAL_SITE_URL = "http://kidal.example.org"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "kidal.example.org"]
+    assert "full build (the code, templates, translations" in build(folder, key)
+    other = tmp_path / "other-key.pem"
+    call_command("mirror_key", str(other), stdout=StringIO())
+    assert "full build (another signing key)" in build(folder, other)
+
+    # A folder changed behind the builder's back is rendered whole again.
+    (folder / signing.MANIFEST).write_text("")
+    assert "full build (the folder's manifest is not" in build(folder, other)
+    assert "; incremental build;" in build(folder, other)
+    assert verify(folder)[0]
