@@ -672,14 +672,26 @@ class PlaceDetailView(DetailView):
 
 class MapView(TemplateView):
     template_name = "events/map.html"
+    # The places named in words under the maps: those with the most events, and those the
+    # maps cannot show (no coordinates). Every other place is a link on the maps and in the
+    # place list, which a long record would otherwise repeat in full here.
+    index_size = 40
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["places"] = list(
+        places = list(
             Place.objects.public()
             .only("slug", "name", "latitude", "longitude")  # what the map and its index write
             .annotate(event_count=count_of(Event.objects.public(), "place"))
             .order_by("name", "pk")
+        )
+        busiest = sorted(places, key=lambda place: -place.event_count)[: self.index_size]
+        index = [place for place in places if place in busiest or place.latitude is None]
+        context.update(
+            places=places,
+            index=index,
+            index_is_partial=len(index) < len(places),
+            index_size=self.index_size,
         )
         return context
 

@@ -1,7 +1,10 @@
 import re
+from unittest import mock
 
 from django.test import TestCase
 from django.urls import reverse
+
+from events import views
 
 from .helpers import build_record
 
@@ -134,6 +137,21 @@ class PublicPagesTests(TestCase):
         self.assertContains(response, '<path class="country mali"')
         self.assertContains(response, f'<a href="{self.r.kidal.get_absolute_url()}">')
         self.assertContains(response, f'<a href="{self.r.anefis.get_absolute_url()}">')
+
+    def test_the_map_names_the_busiest_places_and_those_it_cannot_draw(self):
+        with mock.patch.object(views.MapView, "index_size", 1):
+            response = self.get(reverse("events:map"))
+        places, index = response.context["places"], response.context["index"]
+        busiest = sorted(places, key=lambda place: -place.event_count)[0]
+        undrawn = {place for place in places if place.latitude is None}
+        self.assertEqual(set(index), {busiest} | undrawn)
+        self.assertLess(len(index), len(places))
+        self.assertContains(response, f"All {len(places)} places")
+        listed = re.search(r'<ul class="columns-list place-index">.*?</ul>', response.text, re.S)
+        for place in places:
+            link = f'<a href="{place.get_absolute_url()}">'
+            self.assertEqual(link in listed[0], place in index, place)
+            self.assertContains(response, link)  # on the maps, when not in the list
 
     def test_source_pages(self):
         response = self.get(reverse("sources:source_list"))
