@@ -2,7 +2,6 @@
 the admin form round trip, and how the one formatter writes each form in English and French."""
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -10,14 +9,7 @@ from django.utils import translation
 from events.figures import format_figure
 from events.models import Claim
 from tests.admin_forms import admin_form_data
-from tests.factories import (
-    CitationFactory,
-    ClaimFactory,
-    EventFactory,
-    editor,
-    published_claim,
-    reviewer,
-)
+from tests.factories import CitationFactory, ClaimFactory, EventFactory, editor
 from tests.history.helpers import form_errors, model_url
 
 pytestmark = pytest.mark.django_db
@@ -253,22 +245,3 @@ def test_the_admin_form_refuses_a_maximum_entered_as_the_low_figure(client):
     assert response.context["adminform"].form.errors["figure_low"] == [
         "A maximum has no low figure: leave it empty, or choose a range."
     ]
-
-
-@pytest.mark.django_db
-def test_the_event_page_sums_up_figures_with_each_languages_colon(client):
-    claim = published_claim(
-        author=editor(),
-        approver=reviewer(),
-        kind=Claim.Kind.CASUALTIES,
-        figure_kind=Kind.AT_LEAST,
-        figure_low=12,
-        figure_unit="civilians killed",
-    )
-    url = claim.event.get_absolute_url()
-    english = client.get(url, headers={"accept-language": "en"}).content.decode()
-    assert "<strong>Civilians killed: 12</strong>" in english
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    french = client.get(url, headers={"accept-language": "fr"}).content.decode()
-    assert "<strong>Civilians killed\xa0: 12</strong>" in french
-    assert "</a>\xa0: au moins 12</p>" in french

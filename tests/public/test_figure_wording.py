@@ -81,9 +81,13 @@ class FigureWordingTests(TestCase):
     def test_the_event_summary_spans_every_figure_given(self):
         self.use("fr")
         page = text_of(self.client.get(self.r.strike.get_absolute_url()))
-        self.assertIn("Civilians killed: entre 10 et 14", page)
-        self.assertIn("medical sources, selon RFI: au moins 10", page)
-        self.assertIn("People displaced: 2\xa0000", page)
+        # French puts a no-break space before the colon.
+        self.assertIn("Civilians killed\xa0: entre 10 et 14", page)
+        self.assertIn("medical sources, selon RFI\xa0: au moins 10", page)
+        self.assertIn("People displaced\xa0: 2\xa0000", page)
+        self.use("en")
+        page = text_of(self.client.get(self.r.strike.get_absolute_url()))
+        self.assertIn("Civilians killed: 10–14", page)
 
     def test_the_api_gives_the_form_and_the_figure_as_the_pages_write_it(self):
         for language, wording in WORDING.items():
