@@ -933,8 +933,7 @@ class Claim(Reviewable):
             ),
             # The sitemap's files: public claims by id, read from the index alone.
             models.Index(
-                fields=["id"],
-                include=["corrected_at", "first_published_at"],
+                fields=["id", "corrected_at", "first_published_at"],
                 condition=Q(is_public=True),
                 name="events_claim_public_by_id",
             ),

@@ -233,8 +233,7 @@ class Citation(Reviewable):
             ),
             # The sitemap's files: public citations by id, read from the index alone.
             models.Index(
-                fields=["id"],
-                include=["corrected_at", "first_published_at"],
+                fields=["id", "corrected_at", "first_published_at"],
                 condition=Q(is_public=True),
                 name="sources_citation_public_by_id",
             ),

@@ -3,7 +3,7 @@
 A seeded walk takes a small record through several hundred workflow steps of every kind
 (approvals of new entries and reference records, pending changes that move a claim to
 another claimant, event or citation, withdrawals, resubmissions) and compares the stored
-state with the rule after each one.
+state with the rule after each one, and each entry's publication obstacles with it too.
 """
 
 import random
@@ -107,21 +107,30 @@ def take_a_step(entry, rng, author, approver):
         pass  # a pending change that no longer validates, say: refused, nothing changed
 
 
-def test_stored_public_state_equals_the_rule_after_every_workflow_step():
+def test_stored_state_and_obstacles_agree_with_the_rule_after_every_workflow_step():
+    """After each step: the stored public state equals the rule's definition, and each
+    entry's publication obstacles (what the admin says keeps it off the site) are empty
+    exactly when it meets the rule."""
     rng = random.Random(20231114)
     author, approver = editor(), reviewer()
     record = build_record(rng)
-    kinds_public = set()
+    models = (Claim, Event, Citation, Actor, Place, Source)
+    kinds_public, seen = set(), set()
     for _ in range(STEPS):
         take_a_step(rng.choice(record), rng, author, approver)
         assert publication.inconsistencies() == {}
-        kinds_public |= {
-            model._meta.label
-            for model in (Claim, Event, Citation, Actor, Place, Source)
-            if model.objects.public().exists()
-        }
-    # The walk reached public entries of every kind, so the comparison was not vacuous.
-    assert len(kinds_public) == 6
+        for model in models:
+            meeting = set(model.objects.meets_publication_rule().values_list("pk", flat=True))
+            for entry in model.objects.all():
+                obstacles = entry.publication_obstacles()
+                assert (not obstacles) == (entry.pk in meeting), (entry, obstacles)
+                seen.add((model, bool(obstacles)))
+            if model.objects.public().exists():
+                kinds_public.add(model)
+    # The walk reached public entries of every kind, and every kind was seen both public
+    # and held back, so the comparisons were not vacuous.
+    assert kinds_public == set(models)
+    assert seen == {(model, blocked) for model in models for blocked in (True, False)}
 
 
 def test_check_command_reports_and_repairs_a_stored_state_that_differs():
