@@ -125,7 +125,8 @@ def _public_page_view(request):
 
 
 def _is_readers_request(request):
-    """A reader's plain GET of a public page: no session (so not staff) and no preview."""
+    """A reader's plain GET: no session (so not staff) and no preview. Whether the page may
+    be cached is ``_public_page_view``'s question, asked only after this one."""
     return (
         request.method in ("GET", "HEAD")
         and "preview" not in request.GET
