@@ -84,13 +84,20 @@ def refresh(rows):
     written (and so locked)."""
     for name, model in _models().items():
         ids = sorted(rows.get(name, ()))
+        if not ids:
+            continue
+        manager = model._default_manager
+        # One read per chunk asks the rule for every row; writes are for the few it changes.
+        meets = Exists(manager.meets_publication_rule().filter(pk=OuterRef("pk")))
         for start in range(0, len(ids), CHUNK):
-            chunk = model._default_manager.filter(pk__in=ids[start : start + CHUNK])
-            meets = Exists(
-                model._default_manager.meets_publication_rule().filter(pk=OuterRef("pk"))
-            )
-            chunk.filter(is_public=False).filter(meets).update(is_public=True)
-            chunk.filter(is_public=True).exclude(meets).update(is_public=False)
+            answers = manager.filter(pk__in=ids[start : start + CHUNK]).annotate(meets=meets)
+            changed = {True: [], False: []}
+            for pk, stored, wanted in answers.values_list("pk", "is_public", "meets"):
+                if stored != wanted:
+                    changed[wanted].append(pk)
+            for value, pks in changed.items():
+                if pks:
+                    manager.filter(pk__in=pks, is_public=not value).update(is_public=value)
     refresh_corroboration(rows.get("claims", ()))
 
 
