@@ -3,8 +3,11 @@
 On PostgreSQL: full-text search over a weighted tsvector, accent-insensitive through
 the immutable ``kidal_unaccent`` wrapper created by migration 0004_search. The vector of
 each table (VECTORS below) is a stored, generated, GIN-indexed ``search_vector`` column
-(migration 0011), so ranking many matches reads stored vectors. Elsewhere (SQLite): every word
-must appear, accents and case folded, in one of the same fields, ranked by field weight.
+(migration 0011), so ranking many matches reads stored vectors; a partial index of each public
+row's id and vector (migration 0022) lets the ranking of a common word read that index alone.
+The search page ranks ids first and reads whole rows only for the best few. Elsewhere
+(SQLite): every word must appear, accents and case folded, in one of the same fields, ranked
+by field weight.
 Every search starts from the models' ``public()`` querysets.
 """
 
@@ -124,15 +127,30 @@ def matching(queryset, name, query):
     return queryset.filter(matches).annotate(rank=Value(1)).order_by("pk")
 
 
-def search(query):
+def best(queryset, name, query, limit):
+    """The ``limit`` rows of ``queryset`` that match ``query`` best, best first (all the
+    matching rows when ``limit`` is None).
+
+    A word found in half the record matches tens of thousands of rows: they are ranked on
+    their ids and vectors alone, and only the best are read whole (with their joins)."""
+    if limit is None:
+        return matching(queryset, name, query)
+    # A list, not a subquery: the vector's SQL names the table, which a subquery renames.
+    top = list(matching(queryset, name, query).values_list("pk", flat=True)[:limit])
+    return matching(queryset.filter(pk__in=top), name, query)
+
+
+def search(query, limit=None):
+    """The public events, claims and citations matching ``query``, best first: the ``limit``
+    best of each, or all of them."""
     query = clean_query(query)
     return Results(
         query=query,
-        events=matching(Event.objects.public(), "event", query).select_related("place"),
-        claims=matching(Claim.objects.public(), "claim", query).select_related(
-            "event", "claimant_actor"
+        events=best(Event.objects.public().select_related("place"), "event", query, limit),
+        claims=best(
+            Claim.objects.public().select_related("event", "claimant_actor"), "claim", query, limit
         ),
-        citations=matching(Citation.objects.public(), "citation", query).select_related(
-            "source__actor"
+        citations=best(
+            Citation.objects.public().select_related("source__actor"), "citation", query, limit
         ),
     )

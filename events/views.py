@@ -716,14 +716,15 @@ class SearchView(TemplateView):
         form = SearchForm(self.request.GET or None)
         context["form"] = form
         if form.is_valid() and search_module.clean_query(form.cleaned_data["q"]):
-            results = search_module.search(form.cleaned_data["q"])
+            # One more than shown tells whether a section has more.
+            results = search_module.search(form.cleaned_data["q"], self.limit + 1)
             sections = []
             for key, title, rows in (
                 ("events", _("Events"), results.events),
                 ("claims", _("Claims"), results.claims),
                 ("citations", _("Citations"), results.citations),
             ):
-                page = list(rows[: self.limit + 1])
+                page = list(rows)
                 sections.append(
                     {
                         "key": key,

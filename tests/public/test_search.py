@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from events import search
 from events.models import Event
-from tests.factories import EventFactory
+from tests.factories import ClaimFactory, EventFactory
 
 from .helpers import build_record
 
@@ -66,6 +66,35 @@ class SearchTests(TestCase):
         self.assertContains(response, "Au moins une dizaine de morts à Kidal")
 
 
+class BestMatchesTests(TestCase):
+    """The search page reads only the best few matches of each kind: they must be the head of
+    the whole ranking, and the page must say that there are more."""
+
+    @classmethod
+    def setUpTestData(cls):
+        event = EventFactory(is_public=True)
+        # Forty matches of different strengths: the word once, twice or three times in the
+        # text, or only in the claimant's name (a lower weight); ten claims do not match.
+        for n in range(50):
+            text = f"Report {n}: " + " ".join(["convoy"] * (n % 3 + 1)) if n < 30 else f"Report {n}"
+            label = "convoy escort" if 30 <= n < 40 else "a local official"
+            ClaimFactory(event=event, text=text, claimant_label=label, is_public=True)
+        ClaimFactory(event=event, text="convoy convoy convoy, not public")
+
+    def test_the_best_few_are_the_head_of_the_whole_ranking(self):
+        ranked = list(search.search("convoy").claims)
+        self.assertEqual(len(ranked), 40)
+        for limit in (1, 7, 26):
+            self.assertEqual(list(search.search("convoy", limit).claims), ranked[:limit], limit)
+
+    def test_the_page_shows_the_best_and_says_there_are_more(self):
+        response = self.client.get(reverse("events:search") + "?q=convoy")
+        claims = next(s for s in response.context["sections"] if s["key"] == "claims")
+        self.assertEqual(claims["rows"], list(search.search("convoy").claims)[:25])
+        self.assertTrue(claims["more"])
+        self.assertContains(response, "Only the best matches are shown")
+
+
 class PostgresSearchIndexTests(TestCase):
     def test_stored_vectors_are_generated_and_gin_indexed_on_postgresql(self):
         if connection.vendor != "postgresql":
@@ -107,3 +136,24 @@ class PostgresSearchIndexTests(TestCase):
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         self.assertIn("events_event_search_vector", plan)
+
+    def test_ranking_a_common_word_reads_the_public_search_index(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        for table in ("events_event", "events_claim", "sources_citation"):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                    [f"{table}_public_search"],
+                )
+                (definition,) = cursor.fetchone()
+            self.assertIn("INCLUDE (search_vector) WHERE is_public", definition)
+        # Ranking ids reads the index alone, not the table's rows (planned as on a large table).
+        ranked = search.matching(Event.objects.public(), "event", "anefis").values_list("pk")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            sql, params = ranked[:26].query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("Index Only Scan using events_event_public_search", plan)
