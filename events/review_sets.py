@@ -6,7 +6,7 @@ four-eyes check, log entry and revision), in the order the publication rule need
 reference records first, then citations, then claims, then the event.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 
 from sources.models import Citation
 
@@ -77,18 +77,23 @@ def queue_groups(events, claims, citations, queue_size):
         .defer("pending_change")
         .order_by("start_date", "pk")[:queue_size]
     )
+    # Links to citations in review, of these events' claims: found from the few citations in
+    # review (an EXISTS per claim would be planned as a scan of every link).
     citation_waits = ClaimCitation.objects.filter(
-        claim=OuterRef("pk"), citation__status=Status.IN_REVIEW
-    )
+        citation__status=Status.IN_REVIEW, claim__event__in=shown
+    ).values("claim_id")
+    unapproved_links = ClaimCitation.objects.exclude(citation__status=Status.APPROVED)
     waiting = (
         Claim.objects.filter(event__in=shown)
-        .filter(Q(status=Status.IN_REVIEW) | Exists(citation_waits))
+        .filter(Q(status=Status.IN_REVIEW) | Q(pk__in=citation_waits))
         .select_related("claimant_actor")
         .defer("pending_change")
         .prefetch_related(
             Prefetch(
-                "citation_links__citation",
-                queryset=Citation.objects.select_related("source").defer("pending_change"),
+                "citation_links",
+                queryset=unapproved_links.select_related("citation__source").defer(
+                    "citation__pending_change"
+                ),
             )
         )
         .order_by("pk")
@@ -98,11 +103,7 @@ def queue_groups(events, claims, citations, queue_size):
         by_event.setdefault(claim.event_id, []).append(
             {
                 "claim": claim,
-                "citations": [
-                    link.citation
-                    for link in claim.citation_links.all()
-                    if link.citation.status != Status.APPROVED
-                ],
+                "citations": [link.citation for link in claim.citation_links.all()],
             }
         )
     return [{"event": event, "claims": by_event.get(event.pk, [])} for event in shown]
