@@ -8,6 +8,7 @@ rate limit has counted the request, so cached answers count against it too.
 
 from csp.constants import SELF
 from csp.decorators import csp_update
+from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -40,8 +41,13 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
                 request, handler(request, *args, **kwargs), *args, **kwargs
             )
             response.render()
-            response.public_page = True
-            return response
+            # What the cache keeps is the answer's bytes and headers: the serialized data a
+            # DRF Response also carries would double what every cached answer unpickles.
+            answer = HttpResponse(
+                response.content, status=response.status_code, headers=response.headers
+            )
+            answer.public_page = True
+            return answer
 
         return cached_public_response(request, build)
 

@@ -217,10 +217,14 @@ def measure(url, duration, connections, cookie=None, script=None):
     return json.loads(line)
 
 
-def warm(url, cookie=None):
+def warm(url, workers, cookie=None):
+    """Ask for the page a few times per worker before measuring: "uncached" means without
+    the page cache, not a worker's first request (its templates compiled, its code loaded)."""
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return response.status, len(response.read())
+    for _ in range(3 * workers):
+        with urllib.request.urlopen(request, timeout=120) as response:
+            status, size = response.status, len(response.read())
+    return status, size
 
 
 def machine():
@@ -407,7 +411,7 @@ def main():
             )
         )
         for name, path in items:
-            status, size = warm(server.url + path, cookie)
+            status, size = warm(server.url + path, args.workers, cookie)
             if sizes is not None:
                 sizes[name] = size
             result = measure(server.url + path, args.duration, connections, cookie, script.name)

@@ -285,6 +285,15 @@ class CachingTests(RecordTestCase):
             self.get(self.url())
         self.assertEqual(len(queries), 1)  # the publication stamp only
 
+    def test_a_cached_answer_is_the_same_bytes_and_headers(self):
+        for url in (self.url(), f"{API}/events/?page_size=2"):
+            first = self.get(url)
+            again = self.get(url)
+            self.assertEqual(again.content, first.content, url)
+            for header in ("Content-Type", "Vary", "Allow", "ETag", "Last-Modified"):
+                self.assertEqual(again.get(header), first.get(header), (url, header))
+            self.assertTrue(again["Content-Type"].startswith("application/json"))
+
     @override_settings(KIDAL_PAGE_CACHE=False)
     def test_the_cache_can_be_turned_off(self):
         self.get(self.url())
