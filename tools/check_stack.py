@@ -12,6 +12,7 @@ Needs nginx, openssl, PostgreSQL at 127.0.0.1:5432 (trust auth for `createdb -U 
 Redis at 127.0.0.1:6379.
 """
 
+import fcntl
 import http.cookiejar
 import os
 import re
@@ -131,6 +132,20 @@ def check(condition, message):
     print(("ok   " if condition else "FAIL ") + message, flush=True)
     if not condition:
         raise SystemExit(1)
+
+
+def wait_for_export_builds(folder, seconds=120):
+    """Export builds run in processes of their own, which outlive the workers that started
+    them: wait until none holds the exports' lock, so that none finds its database gone."""
+    if not (folder / ".lock").exists():
+        return
+    with open(folder / ".lock") as lock:
+        for _ in range(seconds * 5):
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                time.sleep(0.2)
 
 
 def main():
@@ -292,6 +307,7 @@ def main():
                 process.wait(timeout=30)
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 pass
+        wait_for_export_builds(work / "data" / "exports")
         subprocess.run(
             ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False
         )
