@@ -10,6 +10,7 @@ refuses to alter a table in the transaction that updated its rows).
 """
 
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
 
 from events.figures import implied_kind
 
@@ -20,6 +21,21 @@ def _with_kind(content):
         return None
     fields["figure_kind"] = implied_kind(fields["figure_low"], fields.get("figure_high"))
     return content
+
+
+def refuse_at_most(apps, schema_editor):
+    """Going back: releases before this one cannot store "at most" (a high figure without a
+    low one), and guessing another figure would change what a claim says. Name the claims to
+    change first, rather than fail on a constraint."""
+    Claim = apps.get_model("events", "Claim")
+    at_most = Claim.objects.filter(figure_low__isnull=True, figure_high__isnull=False)
+    if at_most.exists():
+        ids = ", ".join(str(pk) for pk in at_most.order_by("pk").values_list("pk", flat=True)[:20])
+        raise IrreversibleError(
+            'Releases before 0019 cannot store an "at most" figure, which these claims give: '
+            f"{ids}{', …' if at_most.count() > 20 else ''} ({at_most.count()} in all). Give "
+            "them another form of figure before migrating back."
+        )
 
 
 def backfill(apps, schema_editor):
@@ -79,5 +95,5 @@ class Migration(migrations.Migration):
             model_name='claim',
             name='events_claim_figure_has_unit',
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(backfill, refuse_at_most),
     ]

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 from reversion.models import Version
 
@@ -77,6 +78,23 @@ def test_rows_and_logged_content_get_the_form_their_figures_meant():
     workflow.approve(live, by=approver)
     live.refresh_from_db()
     assert live.figure_display == "10–12 civilians killed"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_going_back_before_0019_names_the_at_most_claims_and_changes_nothing():
+    at_most = ClaimFactory(
+        figure_kind=Claim.FigureKind.AT_MOST, figure_high=12, figure_unit="civilians killed"
+    )
+    refusal = rf'"at most" figure, which these claims give: {at_most.pk} \(1 in all\)'
+    with pytest.raises(IrreversibleError, match=refusal):
+        migrate(BEFORE)
+    migrate(AFTER)
+    claim = Claim.objects.get(pk=at_most.pk)
+    assert (claim.figure_kind, claim.figure_low, claim.figure_high) == ("at_most", None, 12)
+    # Once it has another form, the way back is open.
+    Claim.objects.filter(pk=at_most.pk).update(figure_kind=Claim.FigureKind.EXACT, figure_low=12)
+    migrate(BEFORE)
+    migrate(AFTER)
 
 
 @pytest.mark.django_db
