@@ -7,6 +7,7 @@ reference records first, then citations, then claims, then the event.
 """
 
 from django.db.models import Prefetch, Q
+from django.db.models.fields.json import KeyTransform
 
 from sources.models import Citation
 
@@ -17,6 +18,42 @@ from .versioning import REFERENCE_MODELS
 
 def _latest(entry):
     return entry.pending_change or drafts.snapshot_of(entry)
+
+
+def _waiting_about(events):
+    """Ids of the claims waiting for review (in review, or linked to a citation in review)
+    whose content under review is about one of ``events``: a claim in review with a pending
+    change is about the change's event (a change may move a claim to another event); any
+    other is about its row's. Two reads, each on an index (one condition with the other
+    would be a scan of every claim)."""
+    pks = [event.pk for event in events]
+    changes = Claim.objects.filter(status=Status.IN_REVIEW, pending_change__isnull=False)
+    moved_here = changes.filter(pending_change__fields__event__in=pks)
+    # Links to citations in review, of these events' claims: found from the few citations in
+    # review (an EXISTS per claim would be planned as a scan of every link).
+    citation_waits = ClaimCitation.objects.filter(
+        citation__status=Status.IN_REVIEW, claim__event__in=pks
+    ).values("claim_id")
+    by_row = (
+        Claim.objects.filter(event__in=pks)
+        .filter(Q(status=Status.IN_REVIEW) | Q(pk__in=citation_waits))
+        .exclude(pk__in=changes.filter(event__in=pks).values("pk"))
+    )
+    return {
+        *moved_here.order_by().values_list("pk", flat=True),
+        *by_row.order_by().values_list("pk", flat=True),
+    }
+
+
+def with_latest_event(claims):
+    """``claims`` with ``moved_to``: the event their pending change names, read without
+    loading the whole change (``latest_event`` reads it)."""
+    return claims.annotate(moved_to=KeyTransform("event", KeyTransform("fields", "pending_change")))
+
+
+def latest_event(moved_to, event_id, status):
+    """The id of the event a claim's content under review is about (see _waiting_about)."""
+    return moved_to if status == Status.IN_REVIEW and isinstance(moved_to, int) else event_id
 
 
 def _references_in_review(entries):
@@ -40,9 +77,7 @@ def review_set(event):
     """The entries in review that publishing ``event`` with its claims involves, in the order
     they are approved: reference records, citations, claims, the event."""
     claims = list(
-        Claim.objects.filter(event=event)
-        .filter(Q(status=Status.IN_REVIEW) | Q(citation_links__citation__status=Status.IN_REVIEW))
-        .distinct()
+        Claim.objects.filter(pk__in=_waiting_about([event]))
         .select_related("claimant_actor", "event")
         .order_by("pk")
     )
@@ -63,12 +98,14 @@ def review_set(event):
 def queue_groups(events, claims, citations, queue_size):
     """The review queue's groups by event, from the entries it shows (each list bounded):
     [{"event", "claims": [{"claim", "citations"}]}], with a constant number of queries."""
-    event_pks = {event.pk for event in events} | {claim.event_id for claim in claims}
-    event_pks |= set(
-        ClaimCitation.objects.filter(citation__in=citations).values_list(
-            "claim__event_id", flat=True
-        )
-    )
+    # Each claim counts for the event its latest content is about.
+    event_pks = {event.pk for event in events}
+    for related in (
+        Claim.objects.filter(pk__in=[claim.pk for claim in claims]),
+        Claim.objects.filter(citation_links__citation__in=citations),
+    ):
+        rows = with_latest_event(related).order_by().values_list("moved_to", "event_id", "status")
+        event_pks |= {latest_event(*row) for row in rows}
     if not event_pks:
         return []
     # The events first, bounded, so that only their claims are read.
@@ -77,15 +114,9 @@ def queue_groups(events, claims, citations, queue_size):
         .defer("pending_change")
         .order_by("start_date", "pk")[:queue_size]
     )
-    # Links to citations in review, of these events' claims: found from the few citations in
-    # review (an EXISTS per claim would be planned as a scan of every link).
-    citation_waits = ClaimCitation.objects.filter(
-        citation__status=Status.IN_REVIEW, claim__event__in=shown
-    ).values("claim_id")
     unapproved_links = ClaimCitation.objects.exclude(citation__status=Status.APPROVED)
-    waiting = (
-        Claim.objects.filter(event__in=shown)
-        .filter(Q(status=Status.IN_REVIEW) | Q(pk__in=citation_waits))
+    waiting_claims = (
+        with_latest_event(Claim.objects.filter(pk__in=_waiting_about(shown)))
         .select_related("claimant_actor")
         .defer("pending_change")
         .prefetch_related(
@@ -99,8 +130,8 @@ def queue_groups(events, claims, citations, queue_size):
         .order_by("pk")
     )
     by_event = {}
-    for claim in waiting:
-        by_event.setdefault(claim.event_id, []).append(
+    for claim in waiting_claims:
+        by_event.setdefault(latest_event(claim.moved_to, claim.event_id, claim.status), []).append(
             {
                 "claim": claim,
                 "citations": [link.citation for link in claim.citation_links.all()],

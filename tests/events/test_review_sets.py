@@ -19,7 +19,7 @@ from tests.factories import (
     publish,
 )
 
-from .helpers import transitions_of
+from .helpers import pending_edit, transitions_of
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,36 @@ def test_a_published_claim_waiting_for_its_citation_brings_the_citation_into_the
     assert [row["entry"] for row in page.context["rows"]] == [citation]
     client.post(set_url(event), tokens(page.content.decode()))
     assert Claim.objects.get(pk=claim.pk).is_public
+
+
+def test_a_claim_whose_change_moves_it_to_another_event_is_reviewed_with_that_event(
+    client, editor, reviewer, other_reviewer
+):
+    """The set of an event holds the claims its latest content is about: a pending change
+    moving a published claim to another event is read and approved with that event."""
+    old_event = publish(
+        EventFactory(title="Clashes at Ber"), author=editor, approver=other_reviewer
+    )
+    new_event = publish(
+        EventFactory(title="Fall of Anéfis"), author=editor, approver=other_reviewer
+    )
+    claim = publish(ClaimFactory(event=old_event), author=editor, approver=other_reviewer)
+    pending_edit(claim, by=editor, event=new_event.pk)
+    workflow.submit(claim, by=editor)
+
+    client.force_login(reviewer)
+    html = client.get("/admin/review-queue/").content.decode()
+    assert f'id="group-{old_event.pk}"' not in html
+    group = html[html.index(f'id="group-{new_event.pk}"') :]
+    assert f'href="/admin/events/claim/{claim.pk}/change/"' in group[: group.index("</div>")]
+
+    assert client.get(set_url(old_event)).context["rows"] == []
+    page = client.get(set_url(new_event))
+    assert [row["entry"] for row in page.context["rows"]] == [claim]
+    client.post(set_url(new_event), tokens(page.content.decode()))
+    claim.refresh_from_db()
+    assert (claim.event_id, claim.status, claim.pending_change) == (
+        new_event.pk,
+        Status.APPROVED,
+        None,
+    )
