@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import CharField, SlugField, TextField
 from django.utils import timezone
 from reversion.models import Revision, Version
 from tqdm import tqdm
@@ -265,7 +266,14 @@ class Command(BaseCommand):
             pending = [row for row in chunk if row.pending_change == "pending"]
             for row in pending:
                 snapshot = drafts.snapshot_of(row)
-                field = next(iter(snapshot["fields"]))
+                field = next(
+                    name
+                    for name, value in snapshot["fields"].items()
+                    if isinstance(model._meta.get_field(name), (CharField, TextField))
+                    and not isinstance(model._meta.get_field(name), SlugField)
+                    and not model._meta.get_field(name).choices
+                    and value
+                )
                 snapshot["fields"][field] = f"{snapshot['fields'][field]} (edited)"
                 row.pending_change = snapshot
             model.objects.bulk_update(pending, ["pending_change"])
