@@ -29,11 +29,12 @@ def refuse_at_most(apps, schema_editor):
     change first, rather than fail on a constraint."""
     Claim = apps.get_model("events", "Claim")
     at_most = Claim.objects.filter(figure_low__isnull=True, figure_high__isnull=False)
-    if at_most.exists():
+    count = at_most.count()
+    if count:
         ids = ", ".join(str(pk) for pk in at_most.order_by("pk").values_list("pk", flat=True)[:20])
         raise IrreversibleError(
             'Releases before 0019 cannot store an "at most" figure, which these claims give: '
-            f"{ids}{', …' if at_most.count() > 20 else ''} ({at_most.count()} in all). Give "
+            f"{ids}{', …' if count > 20 else ''} ({count} in all). Give "
             "them another form of figure before migrating back."
         )
 
